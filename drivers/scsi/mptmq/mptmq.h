@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mptmq: blk-mq SCSI low-level driver for LSI Fusion-MPT (MPI 1.x) IOCs.
+ * Private header shared by every file of the driver.
+ */
+#ifndef _MPTMQ_H
+#define _MPTMQ_H
+
+#include <linux/types.h>
+#include <linux/io.h>
+#include <linux/pci.h>
+#include <linux/mutex.h>
+#include <linux/completion.h>
+#include <linux/workqueue.h>
+#include <linux/atomic.h>
+#include <scsi/scsi_host.h>
+#include <scsi/scsi_cmnd.h>
+
+#include <mptmq/mpi.h>
+#include "compat.h"
+
+#define MPTMQ_DRV_NAME		"mptmq"
+#define MPTMQ_DRV_VERSION	"0.3.0"
+
+/**
+ * DOC: Theory of operation
+ *
+ * mptmq drives one MPI 1.x IOC per PCI function.  The IOC has one request
+ * FIFO and one reply FIFO, so the host has a single hardware queue.
+ *
+ * **Message frames and contexts.**  All request frames live in one coherent
+ * DMA allocation (the frame pool), followed by each I/O frame's own chain
+ * space and by the reply frames; the sense buffers are a second coherent
+ * allocation.  MPI 1.x passes only the low 32 bits of frame and sense
+ * addresses, the high halves once in IOCInit, so each allocation is checked
+ * to lie inside one 4 GiB window.
+ *
+ * The blk-mq tag of a SCSI command *is* its MPI MsgContext and the index of
+ * its request frame, its sense slot and its chain space.  There is no free
+ * list, no lookup array and no per-I/O lock: a reply's context leads back
+ * to the command through scsi_host_find_tag().  Driver-internal requests
+ * (event notification, event ack, task management) use frames past the
+ * last I/O frame and contexts with %MPTMQ_CTX_INTERNAL set; can_queue is the
+ * IOC's credit count minus those reserved frames, so internal requests can
+ * never fail for lack of a frame.  Bits 31:29 of every context are zero, as
+ * MPI requires of context (turbo) replies.
+ *
+ * **Exactly-once completion.**  Each command carries a %MPTMQ_CMD_INFLIGHT
+ * bit in its private data, set just before the request is posted.  Whoever
+ * clears it with test_and_clear_bit() (the reply path, the IOC reset path,
+ * the surprise-removal path) owns the completion; everyone else drops the
+ * command.  A reply whose context matches no in-flight command is dropped
+ * with a rate-limited warning.
+ *
+ * **IOC states.**  INIT (probe), RUNNING (I/O accepted), RESETTING (new
+ * commands are bounced with SCSI_MLQUEUE_HOST_BUSY, the IOC is being reset
+ * and re-initialised), DEAD (the device is gone or cannot be recovered: new
+ * and outstanding commands complete with DID_NO_CONNECT).  The state is
+ * read without locks on the submit path and written under @ioc_mutex.
+ *
+ * **Locking.**  @ioc_mutex serialises the doorbell handshake, bring-up and
+ * IOC reset; it is never taken on the I/O path or in interrupt context.
+ * @tm_mutex serialises task management (midlayer EH and SG_SCSI_RESET may
+ * race).  The submit path takes no lock: one 32-bit MMIO write posts a
+ * frame.  The interrupt handler runs without locks; the reply FIFO itself
+ * serialises the replies.
+ */
+
+/* Contexts: bits 15:0 are the frame index; bit 28 marks internal requests. */
+#define MPTMQ_CTX_INTERNAL	0x10000000
+#define MPTMQ_CTX_INDEX_MASK	0x0000ffff
+
+/* Internal request slots, after the I/O frames */
+enum mptmq_internal_slot {
+	MPTMQ_SLOT_EVENT,	/* EventNotification: owned by the IOC while events are on */
+	MPTMQ_SLOT_EVENT_ACK,	/* EventAck, only when an event asks for one */
+	MPTMQ_SLOT_TM0,		/* task management; two slots, so that an abort */
+	MPTMQ_SLOT_TM1,		/* the IOC still holds cannot block the reset after it */
+	MPTMQ_SLOT_DEBUG,	/* fault injection from debugfs */
+	MPTMQ_NR_INTERNAL,
+};
+
+/* Credits kept back from can_queue besides the internal frames */
+#define MPTMQ_CREDIT_RESERVE	(MPTMQ_NR_INTERNAL + 2)
+
+#define MPTMQ_MAX_FRAME_SIZE	512	/* bytes; larger frames only waste memory */
+#define MPTMQ_MIN_FRAME_SIZE	96	/* two 64-bit SGEs after the SCSI IO header */
+#define MPTMQ_REPLY_FRAME_SIZE	80	/* holds the largest reply we accept (IOCFacts) */
+#define MPTMQ_MAX_REPLY_DEPTH	255
+#define MPTMQ_SENSE_SIZE	SCSI_SENSE_BUFFERSIZE
+#define MPTMQ_MAX_SGE		256
+#define MPTMQ_MAX_SECTORS	8192	/* 4 MiB */
+#define MPTMQ_MAX_SEG_SIZE	0x800000 /* fits the 24-bit SGE length */
+#define MPTMQ_CFG_BUF_SIZE	512
+
+/* Timeouts, in milliseconds */
+#define MPTMQ_READY_TIMEOUT_MS		60000	/* firmware boot after reset */
+#define MPTMQ_HANDSHAKE_TIMEOUT_MS	10000	/* per handshake step */
+#define MPTMQ_PORT_ENABLE_TIMEOUT_MS	60000
+#define MPTMQ_TM_TIMEOUT_MS		30000
+#define MPTMQ_WATCHDOG_MS		1000
+
+enum mptmq_state {
+	MPTMQ_STATE_INIT,
+	MPTMQ_STATE_RUNNING,
+	MPTMQ_STATE_RESETTING,
+	MPTMQ_STATE_DEAD,
+};
+
+/* Per-command private data (scsi_cmd_priv) */
+struct mptmq_cmd {
+	unsigned long	flags;
+#define MPTMQ_CMD_INFLIGHT	0	/* posted to the IOC, not yet completed */
+	u32		data_length;	/* DataLength sent; <= scsi_bufflen() */
+};
+
+/**
+ * struct mptmq_facts - host-endian copy of the IOCFacts reply
+ * @msg_version: MPI version the firmware speaks
+ * @header_version: MPI header version
+ * @product_id: product id (bus type, family)
+ * @fw_version: firmware version, major in the top byte
+ * @ioc_capabilities: MPI_IOCFACTS_CAPABILITY_*
+ * @global_credits: requests the IOC accepts at once
+ * @reply_queue_depth: reply frames the IOC accepts
+ * @request_frame_size: request frame size in bytes
+ * @hipri_depth: high-priority queue depth, 0 if none
+ * @max_chain_depth: chain segments per request
+ * @max_devices: target ids per bus (0 means 256)
+ * @max_buses: buses
+ * @number_of_ports: ports
+ * @who_init: who initialised the IOC before us
+ */
+struct mptmq_facts {
+	u16	msg_version;
+	u16	header_version;
+	u16	product_id;
+	u32	fw_version;
+	u32	ioc_capabilities;
+	u16	global_credits;
+	u16	reply_queue_depth;
+	u16	request_frame_size;
+	u16	hipri_depth;
+	u8	max_chain_depth;
+	u8	max_devices;
+	u8	max_buses;
+	u8	number_of_ports;
+	u8	who_init;
+};
+
+/**
+ * struct mptmq_port - host-endian copy of port 0's PortFacts
+ * @port_type: MPI_PORTFACTS_PORTTYPE_*
+ * @max_devices: target ids on this port
+ * @scsi_id: the initiator's own id
+ * @protocol_flags: initiator/target/LAN flags
+ */
+struct mptmq_port {
+	u8	port_type;
+	u16	max_devices;
+	u16	scsi_id;
+	u16	protocol_flags;
+};
+
+/**
+ * struct mptmq_internal - a driver-internal request slot
+ * @done: completed by the reply path when the reply arrives
+ * @busy: set while a request is posted in this slot
+ * @reply: copy of the reply frame (the frame itself goes back to the IOC)
+ * @reply_len: bytes valid in @reply
+ */
+struct mptmq_internal {
+	struct completion	done;
+	unsigned long		busy;
+	u8			reply[MPTMQ_REPLY_FRAME_SIZE];
+	unsigned int		reply_len;
+};
+
+/**
+ * struct mptmq_stats - error and recovery counters (sysfs)
+ */
+struct mptmq_stats {
+	atomic_t	reset_host;	/* IOC resets asked by the midlayer/user */
+	atomic_t	reset_fault;	/* IOC resets after an IOC fault */
+	atomic_t	reset_recovery;	/* IOC resets after a failed TM */
+	atomic_t	tm_abort;
+	atomic_t	tm_lun_reset;
+	atomic_t	tm_target_reset;
+	atomic_t	tm_bus_reset;
+	atomic_t	tm_failed;
+	atomic_t	timeouts;
+	atomic_t	faults;
+	atomic_t	lost_interrupts;
+	atomic_t	bad_replies;
+};
+
+/**
+ * struct mptmq_ioc - one IOC (PCI function) and its SCSI host
+ *
+ * Lives in the Scsi_Host's private area.  Fields under "limits" and
+ * "pools" are written during probe only; @state and the internal slots as
+ * described in the theory of operation.
+ */
+struct mptmq_ioc {
+	struct pci_dev		*pdev;
+	struct Scsi_Host	*shost;
+	void __iomem		*regs;
+	int			bar;
+	int			irq;
+	bool			msi;
+
+	/* identity, read at probe */
+	struct mptmq_facts	facts;
+	struct mptmq_port	port;
+	char			board_name[17];
+	char			chip_name[17];
+	char			chip_revision[9];
+	char			board_assembly[17];
+	char			board_tracer[17];
+
+	/* limits */
+	unsigned int		frame_size;	/* request frame, bytes */
+	unsigned int		nr_io;		/* I/O frames = can_queue */
+	unsigned int		nr_frames;	/* nr_io + MPTMQ_NR_INTERNAL */
+	unsigned int		chain_segs;	/* chain segments per I/O frame */
+	unsigned int		chain_size;	/* chain space per I/O frame, bytes */
+	unsigned int		reply_depth;
+	unsigned int		sge_size;	/* 8 or 12 */
+	unsigned int		max_sge;
+	bool			sge64;
+
+	/* pools: [request frames][chain space][reply frames], one allocation */
+	void			*pool;
+	dma_addr_t		pool_dma;
+	size_t			pool_size;
+	size_t			chain_offset;
+	size_t			reply_offset;
+	u32			reply_low;	/* low 32 bits of the first reply frame */
+	u8			*sense;
+	dma_addr_t		sense_dma;
+	size_t			sense_pool_size;
+	void			*cfg_buf;
+	dma_addr_t		cfg_dma;
+
+	/* state */
+	int			state;		/* enum mptmq_state */
+	struct mutex		ioc_mutex;	/* handshake, bring-up, reset */
+	struct mutex		tm_mutex;	/* one task management at a time */
+	struct mptmq_internal	internal[MPTMQ_NR_INTERNAL];
+	bool			events_on;
+	struct work_struct	event_ack_work;
+	u32			event_ack_event;
+	u32			event_ack_context;
+	struct work_struct	rescan_work;
+	struct delayed_work	watchdog;
+	struct work_struct	reset_work;
+	bool			removing;
+	char			info[96];	/* Scsi_Host info string */
+	struct dentry		*debugfs;
+
+	struct mptmq_stats	stats;
+};
+
+/* ---- register access (mptmq_ioc.c) ---- */
+static inline u32 mptmq_readl(struct mptmq_ioc *ioc, unsigned int reg)
+{
+	return readl(ioc->regs + reg);
+}
+
+static inline void mptmq_writel(struct mptmq_ioc *ioc, u32 val, unsigned int reg)
+{
+	writel(val, ioc->regs + reg);
+}
+
+static inline enum mptmq_state mptmq_state(struct mptmq_ioc *ioc)
+{
+	return READ_ONCE(ioc->state);
+}
+
+static inline struct mptmq_ioc *shost_to_ioc(struct Scsi_Host *shost)
+{
+	return shost_priv(shost);
+}
+
+/* ---- memory pools (mptmq_mem.c) ---- */
+int mptmq_mem_alloc(struct mptmq_ioc *ioc);
+void mptmq_mem_free(struct mptmq_ioc *ioc);
+
+/* Request frame @idx (an I/O tag or nr_io + internal slot) */
+static inline void *mptmq_frame(struct mptmq_ioc *ioc, unsigned int idx)
+{
+	return ioc->pool + (size_t)idx * ioc->frame_size;
+}
+
+static inline u32 mptmq_frame_low(struct mptmq_ioc *ioc, unsigned int idx)
+{
+	return lower_32_bits(ioc->pool_dma + (size_t)idx * ioc->frame_size);
+}
+
+static inline void *mptmq_chain(struct mptmq_ioc *ioc, unsigned int tag)
+{
+	return ioc->pool + ioc->chain_offset + (size_t)tag * ioc->chain_size;
+}
+
+static inline dma_addr_t mptmq_chain_dma(struct mptmq_ioc *ioc, unsigned int tag)
+{
+	return ioc->pool_dma + ioc->chain_offset + (size_t)tag * ioc->chain_size;
+}
+
+static inline u8 *mptmq_sense(struct mptmq_ioc *ioc, unsigned int idx)
+{
+	return ioc->sense + (size_t)idx * MPTMQ_SENSE_SIZE;
+}
+
+static inline u32 mptmq_sense_low(struct mptmq_ioc *ioc, unsigned int idx)
+{
+	return lower_32_bits(ioc->sense_dma + (size_t)idx * MPTMQ_SENSE_SIZE);
+}
+
+/* ---- IOC bring-up and reset (mptmq_ioc.c) ---- */
+int mptmq_ioc_make_ready(struct mptmq_ioc *ioc);
+int mptmq_ioc_get_facts(struct mptmq_ioc *ioc);
+int mptmq_ioc_start(struct mptmq_ioc *ioc);
+void mptmq_ioc_stop(struct mptmq_ioc *ioc);
+int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why);
+int mptmq_handshake(struct mptmq_ioc *ioc, const void *req, unsigned int req_bytes,
+		    void *reply, unsigned int reply_max);
+bool mptmq_ioc_gone(struct mptmq_ioc *ioc, u32 val);
+void mptmq_ioc_mark_dead(struct mptmq_ioc *ioc, const char *why);
+void mptmq_post_internal(struct mptmq_ioc *ioc, unsigned int slot);
+void *mptmq_internal_frame(struct mptmq_ioc *ioc, unsigned int slot);
+const char *mptmq_doorbell_state_name(u32 db);
+
+/* ---- submit path (mptmq_submit.c) ---- */
+int mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd);
+int mptmq_slave_configure(struct scsi_device *sdev);
+
+/* ---- reply path (mptmq_reply.c) ---- */
+irqreturn_t mptmq_isr(int irq, void *data);
+unsigned int mptmq_drain_replies(struct mptmq_ioc *ioc);
+void mptmq_fail_all(struct mptmq_ioc *ioc, int host_byte);
+void mptmq_irq_unmask(struct mptmq_ioc *ioc);
+void mptmq_irq_mask(struct mptmq_ioc *ioc);
+
+/* ---- error handling (mptmq_eh.c) ---- */
+int mptmq_eh_abort(struct scsi_cmnd *scmd);
+int mptmq_eh_device_reset(struct scsi_cmnd *scmd);
+int mptmq_eh_target_reset(struct scsi_cmnd *scmd);
+int mptmq_eh_bus_reset(struct scsi_cmnd *scmd);
+int mptmq_eh_host_reset(struct scsi_cmnd *scmd);
+mptmq_timeout_ret_t mptmq_eh_timed_out(struct scsi_cmnd *scmd);
+void mptmq_watchdog_start(struct mptmq_ioc *ioc);
+void mptmq_watchdog_stop(struct mptmq_ioc *ioc);
+void mptmq_reset_work(struct work_struct *work);
+extern const struct pci_error_handlers mptmq_err_handler;
+void mptmq_debugfs_init(struct mptmq_ioc *ioc);
+void mptmq_debugfs_exit(struct mptmq_ioc *ioc);
+void mptmq_debugfs_register(void);
+void mptmq_debugfs_unregister(void);
+
+/* ---- events and config pages (mptmq_config.c) ---- */
+int mptmq_config_read_identity(struct mptmq_ioc *ioc);
+int mptmq_events_enable(struct mptmq_ioc *ioc);
+void mptmq_event_reply(struct mptmq_ioc *ioc, const struct mpi_event_notification_reply *ev,
+		       unsigned int len);
+void mptmq_event_ack_work(struct work_struct *work);
+void mptmq_rescan_work(struct work_struct *work);
+
+/* ---- sysfs (mptmq_sysfs.c) ---- */
+extern const struct attribute_group *mptmq_host_groups[];
+
+#endif /* _MPTMQ_H */

@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mptmq: error handling - task management, the midlayer's escalation
+ * handlers, timeouts, the fault watchdog, PCI error recovery and the
+ * debugfs fault-injection hooks.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <scsi/scsi.h>
+#include <scsi/scsi_cmnd.h>
+#include <scsi/scsi_device.h>
+#include <scsi/scsi_eh.h>
+#include <scsi/scsi_host.h>
+
+#include "mptmq.h"
+#include "mptmq_trace.h"
+
+/**
+ * DOC: Error handling
+ *
+ * The midlayer escalates abort -> LUN reset -> target reset -> bus reset ->
+ * host reset, and mptmq follows it step by step: no handler below host
+ * reset ever resets the IOC while the IOC is healthy.
+ *
+ * Before a timed-out command is aborted, .eh_timed_out drains the reply
+ * FIFO: if the command's reply was already there (a lost interrupt) the
+ * command completes normally and nothing is aborted.
+ *
+ * Task management requests go through the request FIFO in two reserved
+ * frames, never through the doorbell while I/O is outstanding.  A handler
+ * reports SUCCESS only when no command it covers is still in flight at
+ * the IOC, so a tag can never be reused while the IOC may still answer
+ * for its old command.  A task management request that gets no reply
+ * keeps its frame until the next IOC reset.
+ *
+ * A watchdog reads the doorbell once a second: FAULT leads to an IOC reset
+ * with the fault code logged; an all-ones read means the device is gone,
+ * and every command fails with DID_NO_CONNECT.
+ */
+
+struct mptmq_tm_result {
+	u16	ioc_status;
+	u8	response_code;
+	u32	termination_count;
+};
+
+static int mptmq_tm_slot_get(struct mptmq_ioc *ioc)
+{
+	unsigned int slot;
+
+	for (slot = MPTMQ_SLOT_TM0; slot <= MPTMQ_SLOT_TM1; slot++) {
+		struct mptmq_internal *in = &ioc->internal[slot];
+
+		/* A late reply to a timed-out request frees its slot. */
+		if (test_bit(0, &in->busy) && completion_done(&in->done))
+			clear_bit(0, &in->busy);
+		if (!test_and_set_bit(0, &in->busy))
+			return slot;
+	}
+	return -EBUSY;
+}
+
+static const char *mptmq_tm_name(u8 type)
+{
+	switch (type) {
+	case MPI_TASKTYPE_ABORT_TASK:
+		return "abort task";
+	case MPI_TASKTYPE_LOGICAL_UNIT_RESET:
+		return "LUN reset";
+	case MPI_TASKTYPE_TARGET_RESET:
+		return "target reset";
+	case MPI_TASKTYPE_RESET_BUS:
+		return "bus reset";
+	default:
+		return "task management";
+	}
+}
+
+/*
+ * Send one task management request and wait for its reply.  Returns 0
+ * when the IOC answered with success.
+ */
+static int mptmq_issue_tm(struct mptmq_ioc *ioc, struct scsi_device *sdev, u8 type,
+			  u32 task_context, struct mptmq_tm_result *res)
+{
+	struct mpi_task_mgmt_request *req;
+	const struct mpi_task_mgmt_reply *rep;
+	struct mptmq_internal *in;
+	unsigned long left;
+	int slot, ret;
+
+	mutex_lock(&ioc->tm_mutex);
+	if (mptmq_state(ioc) != MPTMQ_STATE_RUNNING) {
+		ret = -EAGAIN;
+		goto unlock;
+	}
+	slot = mptmq_tm_slot_get(ioc);
+	if (slot < 0) {
+		sdev_printk(KERN_WARNING, sdev, "%s: both task management frames still held by the IOC\n",
+			    mptmq_tm_name(type));
+		ret = slot;
+		goto unlock;
+	}
+	in = &ioc->internal[slot];
+	in->reply_len = 0;
+
+	req = mptmq_internal_frame(ioc, slot);
+	req->target_id = sdev->id;
+	req->bus = sdev->channel;
+	req->function = MPI_FUNCTION_SCSI_TASK_MGMT;
+	req->task_type = type;
+	req->msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | slot);
+	if (type != MPI_TASKTYPE_TARGET_RESET && type != MPI_TASKTYPE_RESET_BUS)
+		int_to_scsilun(sdev->lun, (struct scsi_lun *)req->lun);
+	req->task_msg_context = cpu_to_le32(task_context);
+
+	trace_mptmq_tm(ioc, sdev, type, task_context, 0xffff);
+	mptmq_post_internal(ioc, slot);
+	left = wait_for_completion_timeout(&in->done, msecs_to_jiffies(MPTMQ_TM_TIMEOUT_MS));
+	if (!left) {
+		atomic_inc(&ioc->stats.tm_failed);
+		sdev_printk(KERN_WARNING, sdev, "%s: no reply from the IOC in %u s\n",
+			    mptmq_tm_name(type), MPTMQ_TM_TIMEOUT_MS / 1000);
+		ret = -ETIMEDOUT;
+		goto unlock;	/* the frame stays busy until a reply or a reset */
+	}
+	if (in->reply_len < sizeof(*rep)) {
+		/* Woken by an IOC reset, or a context reply without data. */
+		ret = in->reply_len ? -EPROTO : -EIO;
+		clear_bit(0, &in->busy);
+		goto unlock;
+	}
+	rep = (const void *)in->reply;
+	res->ioc_status = le16_to_cpu(rep->ioc_status) & MPI_IOCSTATUS_MASK;
+	res->response_code = rep->response_code;
+	res->termination_count = le32_to_cpu(rep->termination_count);
+	clear_bit(0, &in->busy);
+	trace_mptmq_tm(ioc, sdev, type, task_context, res->ioc_status);
+
+	ret = 0;
+	if (res->ioc_status != MPI_IOCSTATUS_SUCCESS ||
+	    (res->response_code != MPI_TM_RSP_COMPLETE &&
+	     res->response_code != MPI_TM_RSP_SUCCEEDED)) {
+		atomic_inc(&ioc->stats.tm_failed);
+		sdev_printk(KERN_WARNING, sdev, "%s failed: IOCStatus 0x%04x, response code 0x%02x\n",
+			    mptmq_tm_name(type), res->ioc_status, res->response_code);
+		ret = -EIO;
+	}
+unlock:
+	mutex_unlock(&ioc->tm_mutex);
+	return ret;
+}
+
+struct mptmq_inflight_match {
+	struct scsi_device	*sdev;		/* this LUN, or */
+	unsigned int		channel;	/* this target (id >= 0) or bus */
+	int			id;
+	unsigned int		count;
+};
+
+static bool mptmq_count_inflight(struct scsi_cmnd *scmd, void *data)
+{
+	struct mptmq_inflight_match *m = data;
+	struct scsi_device *sdev = scmd->device;
+
+	if (!test_bit(MPTMQ_CMD_INFLIGHT, &((struct mptmq_cmd *)scsi_cmd_priv(scmd))->flags))
+		return true;
+	if (m->sdev ? sdev == m->sdev :
+	    sdev->channel == m->channel && (m->id < 0 || sdev->id == m->id))
+		m->count++;
+	return true;
+}
+
+/* After a TM reply: are commands of the reset nexus still held by the IOC? */
+static unsigned int mptmq_still_inflight(struct mptmq_ioc *ioc, struct mptmq_inflight_match *m)
+{
+	m->count = 0;
+	scsi_host_busy_iter(ioc->shost, mptmq_count_inflight, m);
+	if (!m->count)
+		return 0;
+	/* The terminated commands' replies may be in the FIFO behind the TM's. */
+	mptmq_drain_replies(ioc);
+	m->count = 0;
+	scsi_host_busy_iter(ioc->shost, mptmq_count_inflight, m);
+	return m->count;
+}
+
+/**
+ * mptmq_eh_abort() - abort one command (ABORT TASK)
+ * @scmd: the timed-out command
+ *
+ * Locks: none held.  Calling context: SCSI EH thread; sleeps.
+ * Return: SUCCESS when the IOC no longer holds the command, else FAILED.
+ */
+int mptmq_eh_abort(struct scsi_cmnd *scmd)
+{
+	struct mptmq_ioc *ioc = shost_to_ioc(scmd->device->host);
+	struct mptmq_cmd *cmd = scsi_cmd_priv(scmd);
+	unsigned int tag = scsi_cmd_to_rq(scmd)->tag;
+	struct mptmq_tm_result res;
+
+	if (!test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags))
+		return SUCCESS;
+	atomic_inc(&ioc->stats.tm_abort);
+	scmd_printk(KERN_INFO, scmd, "aborting tag %u (opcode 0x%02x)\n", tag, scmd->cmnd[0]);
+	if (mptmq_issue_tm(ioc, scmd->device, MPI_TASKTYPE_ABORT_TASK, tag, &res))
+		return FAILED;
+	if (test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags))
+		mptmq_drain_replies(ioc);
+	if (test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags)) {
+		scmd_printk(KERN_WARNING, scmd, "abort of tag %u: the IOC still holds it\n", tag);
+		return FAILED;
+	}
+	return SUCCESS;
+}
+
+static int mptmq_reset_nexus(struct scsi_cmnd *scmd, u8 type, atomic_t *counter,
+			     struct mptmq_inflight_match *m)
+{
+	struct scsi_device *sdev = scmd->device;
+	struct mptmq_ioc *ioc = shost_to_ioc(sdev->host);
+	struct mptmq_tm_result res;
+	unsigned long start = jiffies;
+	unsigned int left;
+
+	atomic_inc(counter);
+	sdev_printk(KERN_INFO, sdev, "%s\n", mptmq_tm_name(type));
+	if (mptmq_issue_tm(ioc, sdev, type, 0, &res))
+		return FAILED;
+	left = mptmq_still_inflight(ioc, m);
+	if (left) {
+		sdev_printk(KERN_WARNING, sdev, "%s: %u commands still held by the IOC\n",
+			    mptmq_tm_name(type), left);
+		return FAILED;
+	}
+	sdev_printk(KERN_INFO, sdev, "%s done in %u ms, %u commands terminated\n",
+		    mptmq_tm_name(type), jiffies_to_msecs(jiffies - start), res.termination_count);
+	return SUCCESS;
+}
+
+/**
+ * mptmq_eh_device_reset() - reset one logical unit (LOGICAL UNIT RESET)
+ * @scmd: a command of that LUN (may be the SG_SCSI_RESET ioctl's)
+ *
+ * Locks: none held.  Calling context: SCSI EH thread or ioctl; sleeps.
+ * Return: SUCCESS or FAILED.
+ */
+int mptmq_eh_device_reset(struct scsi_cmnd *scmd)
+{
+	struct mptmq_ioc *ioc = shost_to_ioc(scmd->device->host);
+	struct mptmq_inflight_match m = { .sdev = scmd->device };
+
+	return mptmq_reset_nexus(scmd, MPI_TASKTYPE_LOGICAL_UNIT_RESET,
+				 &ioc->stats.tm_lun_reset, &m);
+}
+
+/**
+ * mptmq_eh_target_reset() - reset every LUN of a target (TARGET RESET)
+ * @scmd: a command of that target
+ *
+ * Locks: none held.  Calling context: SCSI EH thread or ioctl; sleeps.
+ * Return: SUCCESS or FAILED.
+ */
+int mptmq_eh_target_reset(struct scsi_cmnd *scmd)
+{
+	struct mptmq_ioc *ioc = shost_to_ioc(scmd->device->host);
+	struct mptmq_inflight_match m = {
+		.channel = scmd->device->channel, .id = scmd->device->id,
+	};
+
+	return mptmq_reset_nexus(scmd, MPI_TASKTYPE_TARGET_RESET,
+				 &ioc->stats.tm_target_reset, &m);
+}
+
+/**
+ * mptmq_eh_bus_reset() - reset every device on the bus (RESET BUS)
+ * @scmd: a command on that bus
+ *
+ * Locks: none held.  Calling context: SCSI EH thread or ioctl; sleeps.
+ * Return: SUCCESS or FAILED.
+ */
+int mptmq_eh_bus_reset(struct scsi_cmnd *scmd)
+{
+	struct mptmq_ioc *ioc = shost_to_ioc(scmd->device->host);
+	struct mptmq_inflight_match m = { .channel = scmd->device->channel, .id = -1 };
+
+	return mptmq_reset_nexus(scmd, MPI_TASKTYPE_RESET_BUS, &ioc->stats.tm_bus_reset, &m);
+}
+
+/**
+ * mptmq_eh_host_reset() - reset the IOC; every command is completed
+ * @scmd: any command of the host
+ *
+ * Locks: none held.  Calling context: SCSI EH thread or ioctl; sleeps.
+ * Return: SUCCESS when the IOC runs again, else FAILED.
+ */
+int mptmq_eh_host_reset(struct scsi_cmnd *scmd)
+{
+	struct mptmq_ioc *ioc = shost_to_ioc(scmd->device->host);
+
+	atomic_inc(&ioc->stats.reset_host);
+	return mptmq_ioc_reset(ioc, "host reset requested") ? FAILED : SUCCESS;
+}
+
+/**
+ * mptmq_eh_timed_out() - a command timed out: look for a lost interrupt
+ * @scmd: the command
+ *
+ * Locks: none held.  Calling context: block layer timeout work.
+ * Return: DONE when the command's reply was found waiting in the reply
+ * FIFO (it is completed now), RESET_TIMER while the IOC is being reset,
+ * else NOT_HANDLED so the midlayer starts error handling.
+ */
+mptmq_timeout_ret_t mptmq_eh_timed_out(struct scsi_cmnd *scmd)
+{
+	struct mptmq_ioc *ioc = shost_to_ioc(scmd->device->host);
+	struct mptmq_cmd *cmd = scsi_cmd_priv(scmd);
+
+	atomic_inc(&ioc->stats.timeouts);
+	switch (mptmq_state(ioc)) {
+	case MPTMQ_STATE_RESETTING:
+		return MPTMQ_EH_RESET_TIMER;
+	case MPTMQ_STATE_RUNNING:
+		mptmq_drain_replies(ioc);
+		if (!test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags)) {
+			atomic_inc(&ioc->stats.lost_interrupts);
+			scmd_printk(KERN_WARNING, scmd,
+				    "timed out with its reply waiting in the reply FIFO: lost interrupt\n");
+			return MPTMQ_EH_DONE;
+		}
+		break;
+	default:
+		break;
+	}
+	return MPTMQ_EH_NOT_HANDLED;
+}
+
+/**
+ * mptmq_reset_work() - IOC reset outside the midlayer's error handling
+ * @work: the IOC's reset_work
+ *
+ * Context: workqueue; sleeps.
+ */
+void mptmq_reset_work(struct work_struct *work)
+{
+	struct mptmq_ioc *ioc = container_of(work, struct mptmq_ioc, reset_work);
+
+	atomic_inc(&ioc->stats.reset_fault);
+	mptmq_ioc_reset(ioc, "IOC fault");
+}
+
+static void mptmq_watchdog(struct work_struct *work)
+{
+	struct mptmq_ioc *ioc = container_of(to_delayed_work(work), struct mptmq_ioc, watchdog);
+	u32 db = mptmq_readl(ioc, MPI_REG_DOORBELL);
+
+	if (db == MPI_REPLY_EMPTY) {
+		mptmq_ioc_mark_dead(ioc, "device no longer answers");
+		return;
+	}
+	if (mptmq_state(ioc) == MPTMQ_STATE_RUNNING &&
+	    (db & MPI_DB_STATE_MASK) != MPI_DB_STATE_OPERATIONAL) {
+		atomic_inc(&ioc->stats.faults);
+		dev_err(&ioc->pdev->dev, "IOC left OPERATIONAL: %s, code 0x%04x\n",
+			mptmq_doorbell_state_name(db), db & MPI_DB_DATA_MASK);
+		queue_work(system_long_wq, &ioc->reset_work);
+	}
+	schedule_delayed_work(&ioc->watchdog, msecs_to_jiffies(MPTMQ_WATCHDOG_MS));
+}
+
+/**
+ * mptmq_watchdog_start() - start the once-a-second doorbell check
+ * @ioc: the IOC
+ */
+void mptmq_watchdog_start(struct mptmq_ioc *ioc)
+{
+	INIT_DELAYED_WORK(&ioc->watchdog, mptmq_watchdog);
+	schedule_delayed_work(&ioc->watchdog, msecs_to_jiffies(MPTMQ_WATCHDOG_MS));
+}
+
+/**
+ * mptmq_watchdog_stop() - stop the watchdog and any reset it queued
+ * @ioc: the IOC
+ *
+ * Context: process; sleeps.
+ */
+void mptmq_watchdog_stop(struct mptmq_ioc *ioc)
+{
+	cancel_delayed_work_sync(&ioc->watchdog);
+	cancel_work_sync(&ioc->reset_work);
+}
+
+/* ---------------- PCI error recovery ---------------- */
+
+static pci_ers_result_t mptmq_pci_error_detected(struct pci_dev *pdev, pci_channel_state_t state)
+{
+	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
+
+	dev_warn(&pdev->dev, "PCI error detected, channel state %d\n", state);
+	switch (state) {
+	case pci_channel_io_normal:
+		return PCI_ERS_RESULT_CAN_RECOVER;
+	case pci_channel_io_frozen:
+		/* No DMA gets through now: stop I/O and complete it for a retry. */
+		mutex_lock(&ioc->ioc_mutex);
+		WRITE_ONCE(ioc->state, MPTMQ_STATE_RESETTING);
+		synchronize_rcu();
+		mptmq_fail_all(ioc, DID_RESET);
+		mutex_unlock(&ioc->ioc_mutex);
+		return PCI_ERS_RESULT_NEED_RESET;
+	default:
+		mptmq_ioc_mark_dead(ioc, "permanent PCI failure");
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+}
+
+static pci_ers_result_t mptmq_pci_mmio_enabled(struct pci_dev *pdev)
+{
+	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
+	u32 db = mptmq_readl(ioc, MPI_REG_DOORBELL);
+
+	if ((db & MPI_DB_STATE_MASK) == MPI_DB_STATE_OPERATIONAL)
+		return PCI_ERS_RESULT_RECOVERED;
+	return PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t mptmq_pci_slot_reset(struct pci_dev *pdev)
+{
+	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
+
+	pci_restore_state(pdev);
+	pci_set_master(pdev);
+	return mptmq_ioc_reset(ioc, "PCI slot reset") ? PCI_ERS_RESULT_DISCONNECT :
+							PCI_ERS_RESULT_RECOVERED;
+}
+
+static void mptmq_pci_resume(struct pci_dev *pdev)
+{
+	dev_info(&pdev->dev, "PCI error recovery done, I/O resumed\n");
+}
+
+const struct pci_error_handlers mptmq_err_handler = {
+	.error_detected	= mptmq_pci_error_detected,
+	.mmio_enabled	= mptmq_pci_mmio_enabled,
+	.slot_reset	= mptmq_pci_slot_reset,
+	.resume		= mptmq_pci_resume,
+};
+
+/* ---------------- debugfs: test hooks ---------------- */
+
+static struct dentry *mptmq_debugfs_root;
+
+/* Post a frame with a function no MPI 1.x IOC implements. */
+static int mptmq_inject_fault_set(void *data, u64 val)
+{
+	struct mptmq_ioc *ioc = data;
+	struct mpi_msg_header *req;
+
+	if (val != 1)
+		return -EINVAL;
+	if (mptmq_state(ioc) != MPTMQ_STATE_RUNNING)
+		return -EAGAIN;
+	if (test_and_set_bit(0, &ioc->internal[MPTMQ_SLOT_DEBUG].busy))
+		return -EBUSY;
+	dev_warn(&ioc->pdev->dev, "debugfs: posting an invalid function to fault the IOC\n");
+	req = mptmq_internal_frame(ioc, MPTMQ_SLOT_DEBUG);
+	req->function = 0x2f;	/* reserved function code */
+	req->msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_DEBUG);
+	mptmq_post_internal(ioc, MPTMQ_SLOT_DEBUG);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(mptmq_inject_fault_fops, NULL, mptmq_inject_fault_set, "%llu\n");
+
+static int mptmq_reset_set(void *data, u64 val)
+{
+	struct mptmq_ioc *ioc = data;
+
+	if (val != 1)
+		return -EINVAL;
+	atomic_inc(&ioc->stats.reset_host);
+	return mptmq_ioc_reset(ioc, "requested through debugfs");
+}
+DEFINE_DEBUGFS_ATTRIBUTE(mptmq_reset_fops, NULL, mptmq_reset_set, "%llu\n");
+
+/**
+ * mptmq_debugfs_init() - create <debugfs>/mptmq/<pci device>/
+ * @ioc: the IOC
+ *
+ * inject_fault (write 1: fault the IOC with an invalid function) and
+ * ioc_reset (write 1: reset the IOC).  Failures are ignored, as debugfs
+ * is optional.
+ */
+void mptmq_debugfs_init(struct mptmq_ioc *ioc)
+{
+	ioc->debugfs = debugfs_create_dir(pci_name(ioc->pdev), mptmq_debugfs_root);
+	debugfs_create_file_unsafe("inject_fault", 0200, ioc->debugfs, ioc,
+				   &mptmq_inject_fault_fops);
+	debugfs_create_file_unsafe("ioc_reset", 0200, ioc->debugfs, ioc, &mptmq_reset_fops);
+}
+
+/**
+ * mptmq_debugfs_exit() - remove the IOC's debugfs directory
+ * @ioc: the IOC
+ */
+void mptmq_debugfs_exit(struct mptmq_ioc *ioc)
+{
+	debugfs_remove_recursive(ioc->debugfs);
+	ioc->debugfs = NULL;
+}
+
+/** mptmq_debugfs_register() - create <debugfs>/mptmq at module load */
+void mptmq_debugfs_register(void)
+{
+	mptmq_debugfs_root = debugfs_create_dir(MPTMQ_DRV_NAME, NULL);
+}
+
+/** mptmq_debugfs_unregister() - remove <debugfs>/mptmq at module unload */
+void mptmq_debugfs_unregister(void)
+{
+	debugfs_remove_recursive(mptmq_debugfs_root);
+}

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mptmq: blk-mq SCSI low-level driver for LSI Fusion-MPT (MPI 1.x) host
+ * adapters - module parameters, PCI probe/remove/shutdown, host template.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/interrupt.h>
+#include <linux/dma-mapping.h>
+#include <scsi/scsi_host.h>
+#include <scsi/scsi_cmnd.h>
+
+#include "mptmq.h"
+#include "mptmq_trace.h"
+
+static bool mptmq_msi = true;
+module_param_named(msi, mptmq_msi, bool, 0444);
+MODULE_PARM_DESC(msi, "Use MSI when the IOC offers it; INTx otherwise (default: true)");
+
+static const char *mptmq_chip(unsigned short device)
+{
+	switch (device) {
+	case 0x0030: return "53C1030";
+	case 0x0031: return "53C1030ZC";
+	case 0x0040: return "53C1035";
+	case 0x0041: return "53C1035ZC";
+	case 0x0050: return "SAS1064";
+	case 0x0054: return "SAS1068";
+	case 0x0056: return "SAS1064E";
+	case 0x0058: return "SAS1068E";
+	case 0x005a: return "SAS1066E";
+	case 0x005c: return "SAS1064A";
+	case 0x005e: return "SAS1066";
+	default: return "MPT";
+	}
+}
+
+static const char *mptmq_info(struct Scsi_Host *shost)
+{
+	return shost_to_ioc(shost)->info;
+}
+
+static struct scsi_host_template mptmq_sht = {
+	.module			= THIS_MODULE,
+	.name			= "mptmq",
+	.proc_name		= MPTMQ_DRV_NAME,
+	.info			= mptmq_info,
+	.queuecommand		= mptmq_queuecommand,
+	.slave_configure	= mptmq_slave_configure,
+	.change_queue_depth	= scsi_change_queue_depth,
+	.eh_timed_out		= mptmq_eh_timed_out,
+	.eh_abort_handler	= mptmq_eh_abort,
+	.eh_device_reset_handler = mptmq_eh_device_reset,
+	.eh_target_reset_handler = mptmq_eh_target_reset,
+	.eh_bus_reset_handler	= mptmq_eh_bus_reset,
+	.eh_host_reset_handler	= mptmq_eh_host_reset,
+	.this_id		= -1,
+	.can_queue		= 1,	/* the real value comes from IOCFacts */
+	.sg_tablesize		= MPTMQ_MAX_SGE,
+	.max_sectors		= MPTMQ_MAX_SECTORS,
+	.max_segment_size	= MPTMQ_MAX_SEG_SIZE,
+	.cmd_per_lun		= 7,
+	.cmd_size		= sizeof(struct mptmq_cmd),
+	.track_queue_depth	= 1,
+	.shost_groups		= mptmq_host_groups,
+};
+
+static int mptmq_map_bar(struct mptmq_ioc *ioc)
+{
+	struct pci_dev *pdev = ioc->pdev;
+	int bar;
+
+	/* BAR numbers differ between parts and emulations: pick by type. */
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++)
+		if ((pci_resource_flags(pdev, bar) & IORESOURCE_MEM) &&
+		    pci_resource_len(pdev, bar) >= 0x100)
+			break;
+	if (bar == PCI_STD_NUM_BARS) {
+		dev_err(&pdev->dev, "no memory BAR with the register file\n");
+		return -ENODEV;
+	}
+	ioc->regs = pci_iomap(pdev, bar, 0);
+	if (!ioc->regs)
+		return -ENOMEM;
+	ioc->bar = bar;
+	return 0;
+}
+
+static int mptmq_setup_irq(struct mptmq_ioc *ioc)
+{
+	struct pci_dev *pdev = ioc->pdev;
+	unsigned int types = PCI_IRQ_INTX | (mptmq_msi ? PCI_IRQ_MSI : 0);
+	int ret;
+
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, types);
+	if (ret < 0) {
+		dev_err(&pdev->dev, "no interrupt available: %d\n", ret);
+		return ret;
+	}
+	ioc->msi = pdev->msi_enabled;
+	ioc->irq = pci_irq_vector(pdev, 0);
+	ret = request_irq(ioc->irq, mptmq_isr, ioc->msi ? 0 : IRQF_SHARED, MPTMQ_DRV_NAME, ioc);
+	if (ret) {
+		dev_err(&pdev->dev, "cannot request IRQ %d: %d\n", ioc->irq, ret);
+		pci_free_irq_vectors(pdev);
+	}
+	return ret;
+}
+
+static void mptmq_free_irq(struct mptmq_ioc *ioc)
+{
+	free_irq(ioc->irq, ioc);
+	pci_free_irq_vectors(ioc->pdev);
+}
+
+static void mptmq_set_limits(struct mptmq_ioc *ioc)
+{
+	struct Scsi_Host *shost = ioc->shost;
+	const struct mptmq_facts *f = &ioc->facts;
+
+	shost->can_queue = ioc->nr_io;
+	shost->sg_tablesize = ioc->max_sge;
+	shost->max_cmd_len = MPI_SCSIIO_CDB_MAX;
+	shost->max_channel = 0;
+	shost->max_id = ioc->port.max_devices ? ioc->port.max_devices :
+			(f->max_devices ? f->max_devices : 256);
+	shost->max_lun = 256;
+	shost->this_id = ioc->port.scsi_id < shost->max_id ? ioc->port.scsi_id : -1;
+	shost->unique_id = pci_dev_id(ioc->pdev);
+
+	snprintf(ioc->info, sizeof(ioc->info),
+		 "LSI %s%s%s, FW %u.%u.%u.%u, MPI %u.%u",
+		 mptmq_chip(ioc->pdev->device),
+		 ioc->board_name[0] ? " on " : "", ioc->board_name,
+		 f->fw_version >> 24, (f->fw_version >> 16) & 0xff,
+		 (f->fw_version >> 8) & 0xff, f->fw_version & 0xff,
+		 f->msg_version >> 8, f->msg_version & 0xff);
+}
+
+static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct Scsi_Host *shost;
+	struct mptmq_ioc *ioc;
+	bool sge64 = true;
+	unsigned int i;
+	int ret;
+
+	ret = pci_enable_device(pdev);
+	if (ret)
+		return ret;
+	ret = pci_request_regions(pdev, MPTMQ_DRV_NAME);
+	if (ret)
+		goto disable_device;
+	pci_set_master(pdev);
+	if (dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64))) {
+		ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(32));
+		if (ret) {
+			dev_err(&pdev->dev, "no usable DMA mask\n");
+			goto release_regions;
+		}
+		sge64 = false;
+	}
+	dma_set_max_seg_size(&pdev->dev, MPTMQ_MAX_SEG_SIZE);
+
+	shost = scsi_host_alloc(&mptmq_sht, sizeof(*ioc));
+	if (!shost) {
+		ret = -ENOMEM;
+		goto release_regions;
+	}
+	ioc = shost_priv(shost);
+	ioc->pdev = pdev;
+	ioc->shost = shost;
+	ioc->sge64 = sge64;
+	ioc->state = MPTMQ_STATE_INIT;
+	mutex_init(&ioc->ioc_mutex);
+	mutex_init(&ioc->tm_mutex);
+	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
+		init_completion(&ioc->internal[i].done);
+	INIT_WORK(&ioc->event_ack_work, mptmq_event_ack_work);
+	INIT_WORK(&ioc->rescan_work, mptmq_rescan_work);
+	INIT_WORK(&ioc->reset_work, mptmq_reset_work);
+	pci_set_drvdata(pdev, ioc);
+
+	ret = mptmq_map_bar(ioc);
+	if (ret)
+		goto put_host;
+
+	mutex_lock(&ioc->ioc_mutex);
+	mptmq_irq_mask(ioc);
+	ret = mptmq_ioc_make_ready(ioc);
+	if (!ret)
+		ret = mptmq_ioc_get_facts(ioc);
+	mutex_unlock(&ioc->ioc_mutex);
+	if (ret)
+		goto unmap_bar;
+
+	ret = mptmq_mem_alloc(ioc);
+	if (ret)
+		goto unmap_bar;
+	ret = mptmq_setup_irq(ioc);
+	if (ret)
+		goto free_mem;
+
+	mutex_lock(&ioc->ioc_mutex);
+	ret = mptmq_ioc_start(ioc);
+	mutex_unlock(&ioc->ioc_mutex);
+	if (ret)
+		goto stop_ioc;
+
+	mptmq_set_limits(ioc);
+	ret = scsi_add_host(shost, &pdev->dev);
+	if (ret)
+		goto stop_ioc;
+	pci_save_state(pdev);
+
+	dev_info(&pdev->dev, "%s: %u commands, %u SGEs (%s-bit), %s, %u targets\n",
+		 ioc->info, ioc->nr_io, ioc->max_sge, ioc->sge64 ? "64" : "32",
+		 ioc->msi ? "MSI" : "INTx", shost->max_id);
+	mptmq_watchdog_start(ioc);
+	mptmq_debugfs_init(ioc);
+	scsi_scan_host(shost);
+	return 0;
+
+stop_ioc:
+	mptmq_ioc_stop(ioc);
+	mptmq_free_irq(ioc);
+free_mem:
+	mptmq_mem_free(ioc);
+unmap_bar:
+	pci_iounmap(pdev, ioc->regs);
+put_host:
+	scsi_host_put(shost);
+release_regions:
+	pci_release_regions(pdev);
+disable_device:
+	pci_disable_device(pdev);
+	return ret;
+}
+
+static void mptmq_remove(struct pci_dev *pdev)
+{
+	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
+
+	ioc->removing = true;
+	mptmq_debugfs_exit(ioc);
+	mptmq_watchdog_stop(ioc);
+	cancel_work_sync(&ioc->rescan_work);
+	/* A surprise removal must not leave commands waiting for a dead IOC. */
+	if (!pci_device_is_present(pdev))
+		mptmq_ioc_mark_dead(ioc, "device removed");
+	scsi_remove_host(ioc->shost);
+	cancel_work_sync(&ioc->event_ack_work);
+	mptmq_ioc_stop(ioc);
+	mptmq_free_irq(ioc);
+	mptmq_mem_free(ioc);
+	pci_iounmap(pdev, ioc->regs);
+	scsi_host_put(ioc->shost);
+	pci_release_regions(pdev);
+	pci_disable_device(pdev);
+}
+
+static void mptmq_shutdown(struct pci_dev *pdev)
+{
+	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
+
+	/* Stop the IOC's DMA before the next kernel or the firmware runs. */
+	mptmq_watchdog_stop(ioc);
+	mptmq_ioc_stop(ioc);
+}
+
+static const struct pci_device_id mptmq_pci_ids[] = {
+	{ PCI_VDEVICE(LSI_LOGIC, 0x0030) },	/* 53C1020/1030 */
+	{ PCI_VDEVICE(LSI_LOGIC, 0x0031) },	/* 53C1030ZC */
+	{ PCI_VDEVICE(LSI_LOGIC, 0x0040) },	/* 53C1035 */
+	{ PCI_VDEVICE(LSI_LOGIC, 0x0041) },	/* 53C1035ZC */
+	{ PCI_VDEVICE(LSI_LOGIC, 0x0050) },	/* SAS1064 */
+	{ PCI_VDEVICE(LSI_LOGIC, 0x0054) },	/* SAS1068 */
+	{ PCI_VDEVICE(LSI_LOGIC, 0x0056) },	/* SAS1064E */
+	{ PCI_VDEVICE(LSI_LOGIC, 0x0058) },	/* SAS1068E */
+	{ PCI_VDEVICE(LSI_LOGIC, 0x005a) },	/* SAS1066E */
+	{ PCI_VDEVICE(LSI_LOGIC, 0x005c) },	/* SAS1064A */
+	{ PCI_VDEVICE(LSI_LOGIC, 0x005e) },	/* SAS1066 */
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, mptmq_pci_ids);
+
+static struct pci_driver mptmq_pci_driver = {
+	.name		= MPTMQ_DRV_NAME,
+	.id_table	= mptmq_pci_ids,
+	.probe		= mptmq_probe,
+	.remove		= mptmq_remove,
+	.shutdown	= mptmq_shutdown,
+	.err_handler	= &mptmq_err_handler,
+};
+
+static int __init mptmq_init(void)
+{
+	int ret;
+
+	mptmq_debugfs_register();
+	ret = pci_register_driver(&mptmq_pci_driver);
+	if (ret)
+		mptmq_debugfs_unregister();
+	return ret;
+}
+
+static void __exit mptmq_exit(void)
+{
+	pci_unregister_driver(&mptmq_pci_driver);
+	mptmq_debugfs_unregister();
+}
+
+module_init(mptmq_init);
+module_exit(mptmq_exit);
+
+MODULE_DESCRIPTION("blk-mq SCSI driver for LSI Fusion-MPT (MPI 1.x) SPI and SAS host adapters");
+MODULE_AUTHOR("mptmq developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(MPTMQ_DRV_VERSION);

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mptmq: reply path - interrupt handler, reply FIFO drain, reply
+ * validation, status mapping and command completion.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/interrupt.h>
+#include <linux/ratelimit.h>
+#include <scsi/scsi.h>
+#include <scsi/scsi_cmnd.h>
+#include <scsi/scsi_device.h>
+#include <scsi/scsi_host.h>
+#include <scsi/scsi_tcq.h>
+
+#include "mptmq.h"
+#include "mptmq_trace.h"
+
+/**
+ * mptmq_irq_unmask() - let the IOC interrupt for replies (not the doorbell)
+ * @ioc: the IOC
+ */
+void mptmq_irq_unmask(struct mptmq_ioc *ioc)
+{
+	mptmq_writel(ioc, MPI_HIM_DOORBELL, MPI_REG_HOST_INT_MASK);
+}
+
+/**
+ * mptmq_irq_mask() - mask every IOC interrupt
+ * @ioc: the IOC
+ */
+void mptmq_irq_mask(struct mptmq_ioc *ioc)
+{
+	mptmq_writel(ioc, MPI_HIM_DOORBELL | MPI_HIM_REPLY, MPI_REG_HOST_INT_MASK);
+}
+
+/*
+ * An address reply names its frame by (address >> 1).  The frame must be
+ * one of ours: inside the reply pool and on a frame boundary.
+ */
+static void *mptmq_reply_frame(struct mptmq_ioc *ioc, u32 desc)
+{
+	u32 off = (desc << 1) - ioc->reply_low;
+
+	if (off >= ioc->reply_depth * MPTMQ_REPLY_FRAME_SIZE || off % MPTMQ_REPLY_FRAME_SIZE)
+		return NULL;
+	return ioc->pool + ioc->reply_offset + off;
+}
+
+static DEFINE_RATELIMIT_STATE(mptmq_status_rs, DEFAULT_RATELIMIT_INTERVAL,
+			      DEFAULT_RATELIMIT_BURST);
+
+/*
+ * The one place that turns an MPI SCSI IO reply into a midlayer result:
+ * host byte, SAM status, sense (no more than the device reported and our
+ * slot holds) and residual (the transfer clamped to what was asked).
+ */
+static void mptmq_map_status(struct mptmq_ioc *ioc, struct scsi_cmnd *scmd,
+			     unsigned int tag, const struct mpi_scsi_io_reply *rep)
+{
+	struct mptmq_cmd *cmd = scsi_cmd_priv(scmd);
+	u16 status = le16_to_cpu(rep->ioc_status) & MPI_IOCSTATUS_MASK;
+	u32 xfer = min(le32_to_cpu(rep->transfer_count), cmd->data_length);
+	u8 state = rep->scsi_state;
+	u8 sam = rep->scsi_status;
+	int host = DID_OK;
+
+	scsi_set_resid(scmd, scsi_bufflen(scmd) - xfer);
+
+	if (state & MPI_SCSI_STATE_AUTOSENSE_VALID) {
+		u32 n = min_t(u32, le32_to_cpu(rep->sense_count), MPTMQ_SENSE_SIZE);
+
+		memcpy(scmd->sense_buffer, mptmq_sense(ioc, tag), n);
+	}
+
+	switch (status) {
+	case MPI_IOCSTATUS_SUCCESS:
+	case MPI_IOCSTATUS_SCSI_RECOVERED_ERROR:
+	case MPI_IOCSTATUS_SCSI_DATA_UNDERRUN:
+	case MPI_IOCSTATUS_SCSI_RESIDUAL_MISMATCH:
+		if (state & (MPI_SCSI_STATE_NO_SCSI_STATUS | MPI_SCSI_STATE_TERMINATED)) {
+			host = DID_SOFT_ERROR;
+			sam = 0;
+		} else if (sam == SAM_STAT_GOOD && xfer < scmd->underflow) {
+			/* Less data than the midlayer can accept: retry. */
+			host = DID_SOFT_ERROR;
+		}
+		break;
+	case MPI_IOCSTATUS_SCSI_TASK_TERMINATED:
+	case MPI_IOCSTATUS_SCSI_IOC_TERMINATED:
+	case MPI_IOCSTATUS_SCSI_EXT_TERMINATED:
+		host = DID_RESET;
+		sam = 0;
+		break;
+	case MPI_IOCSTATUS_SCSI_INVALID_BUS:
+	case MPI_IOCSTATUS_SCSI_INVALID_TARGETID:
+		host = DID_BAD_TARGET;
+		sam = 0;
+		break;
+	case MPI_IOCSTATUS_SCSI_DEVICE_NOT_THERE:
+		host = DID_NO_CONNECT;
+		sam = 0;
+		break;
+	case MPI_IOCSTATUS_BUSY:
+	case MPI_IOCSTATUS_INSUFFICIENT_RESOURCES:
+		sam = SAM_STAT_BUSY;
+		break;
+	case MPI_IOCSTATUS_SCSI_IO_DATA_ERROR:
+	case MPI_IOCSTATUS_SCSI_PROTOCOL_ERROR:
+		host = DID_SOFT_ERROR;
+		sam = 0;
+		break;
+	default:
+		/* Overrun, bad SGL, bad field: the request was wrong. */
+		if (__ratelimit(&mptmq_status_rs))
+			scmd_printk(KERN_WARNING, scmd,
+				    "IOCStatus 0x%04x, LogInfo 0x%08x for opcode 0x%02x: failing it\n",
+				    status, le32_to_cpu(rep->ioc_log_info), scmd->cmnd[0]);
+		host = DID_ERROR;
+		sam = 0;
+		break;
+	}
+	scmd->result = (host << 16) | sam;
+}
+
+static void mptmq_complete_scsi(struct mptmq_ioc *ioc, unsigned int tag,
+				const struct mpi_scsi_io_reply *rep)
+{
+	struct scsi_cmnd *scmd = scsi_host_find_tag(ioc->shost, tag);
+	struct mptmq_cmd *cmd;
+
+	if (!scmd || !test_and_clear_bit(MPTMQ_CMD_INFLIGHT,
+					 &((struct mptmq_cmd *)scsi_cmd_priv(scmd))->flags)) {
+		atomic_inc(&ioc->stats.bad_replies);
+		dev_warn_ratelimited(&ioc->pdev->dev,
+				     "reply for tag %u, which is not in flight: dropped\n", tag);
+		return;
+	}
+	cmd = scsi_cmd_priv(scmd);
+	if (rep) {
+		mptmq_map_status(ioc, scmd, tag, rep);
+	} else {
+		/* A context reply means success with everything transferred. */
+		scmd->result = DID_OK << 16;
+		scsi_set_resid(scmd, scsi_bufflen(scmd) - cmd->data_length);
+	}
+	trace_mptmq_complete(ioc, scmd, tag, rep ? le16_to_cpu(rep->ioc_status) : 0);
+	scsi_dma_unmap(scmd);
+	scsi_done(scmd);
+}
+
+static void mptmq_complete_internal(struct mptmq_ioc *ioc, unsigned int slot,
+				    const void *rep, unsigned int len)
+{
+	struct mptmq_internal *in = &ioc->internal[slot];
+
+	if (slot == MPTMQ_SLOT_EVENT && rep &&
+	    ((const struct mpi_reply_header *)rep)->function == MPI_FUNCTION_EVENT_NOTIFICATION)
+		mptmq_event_reply(ioc, rep, len);
+	if (rep)
+		memcpy(in->reply, rep, len);
+	in->reply_len = rep ? len : 0;
+	complete(&in->done);
+}
+
+static void mptmq_process_reply(struct mptmq_ioc *ioc, u32 desc)
+{
+	const struct mpi_reply_header *rep = NULL;
+	unsigned int len = 0, idx;
+	u32 ctx = desc;
+
+	if (desc & MPI_REPLY_ADDRESS) {
+		rep = mptmq_reply_frame(ioc, desc);
+		if (!rep) {
+			atomic_inc(&ioc->stats.bad_replies);
+			dev_warn_ratelimited(&ioc->pdev->dev,
+					     "reply descriptor %08x names no reply frame of ours: dropped\n",
+					     desc);
+			return;
+		}
+		ctx = le32_to_cpu(rep->msg_context);
+		len = clamp_t(unsigned int, rep->msg_length * 4, sizeof(*rep),
+			      MPTMQ_REPLY_FRAME_SIZE);
+	}
+
+	idx = ctx & MPTMQ_CTX_INDEX_MASK;
+	if ((ctx & ~MPTMQ_CTX_INDEX_MASK) == MPTMQ_CTX_INTERNAL && idx < MPTMQ_NR_INTERNAL) {
+		mptmq_complete_internal(ioc, idx, rep, len);
+	} else if (!(ctx & ~MPTMQ_CTX_INDEX_MASK) && idx < ioc->nr_io &&
+		   (!rep || rep->function == MPI_FUNCTION_SCSI_IO_REQUEST)) {
+		mptmq_complete_scsi(ioc, idx, (const struct mpi_scsi_io_reply *)rep);
+	} else {
+		atomic_inc(&ioc->stats.bad_replies);
+		dev_warn_ratelimited(&ioc->pdev->dev,
+				     "reply with unknown context %08x (function 0x%02x): dropped\n",
+				     ctx, rep ? rep->function : 0);
+	}
+
+	/* Give the frame back only after everything needed was read from it. */
+	if (rep)
+		mptmq_writel(ioc, desc << 1, MPI_REG_REPLY_FIFO);
+}
+
+/**
+ * mptmq_drain_replies() - process replies until the reply FIFO is empty
+ * @ioc: the IOC
+ *
+ * Bounded, so that a device that never reports an empty FIFO cannot hold
+ * the CPU; the rest is taken at the next interrupt or watchdog tick.
+ *
+ * Context: any; may run concurrently with itself (each FIFO read pops a
+ * distinct reply and the in-flight bit decides who completes a command).
+ * Return: the number of replies processed.
+ */
+unsigned int mptmq_drain_replies(struct mptmq_ioc *ioc)
+{
+	unsigned int n = 0, budget = 4 * ioc->reply_depth;
+	u32 desc;
+
+	while (n < budget) {
+		desc = mptmq_readl(ioc, MPI_REG_REPLY_FIFO);
+		if (desc == MPI_REPLY_EMPTY)
+			break;
+		mptmq_process_reply(ioc, desc);
+		n++;
+	}
+	return n;
+}
+
+/**
+ * mptmq_isr() - interrupt handler
+ * @irq: the interrupt
+ * @data: the IOC
+ *
+ * Context: hard interrupt; no locks taken.  With shared INTx the reply bit
+ * of the interrupt status decides whether the interrupt is ours.
+ *
+ * Return: IRQ_HANDLED or IRQ_NONE.
+ */
+irqreturn_t mptmq_isr(int irq, void *data)
+{
+	struct mptmq_ioc *ioc = data;
+
+	if (!ioc->msi) {
+		u32 his = mptmq_readl(ioc, MPI_REG_HOST_INT_STATUS);
+
+		if (his == MPI_REPLY_EMPTY || !(his & MPI_HIS_REPLY))
+			return IRQ_NONE;
+	}
+	return mptmq_drain_replies(ioc) || ioc->msi ? IRQ_HANDLED : IRQ_NONE;
+}
+
+static bool mptmq_fail_one(struct scsi_cmnd *scmd, void *data)
+{
+	struct mptmq_cmd *cmd = scsi_cmd_priv(scmd);
+	int host_byte = *(int *)data;
+
+	if (!test_and_clear_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags))
+		return true;
+	scsi_dma_unmap(scmd);
+	scmd->result = host_byte << 16;
+	scsi_done(scmd);
+	return true;
+}
+
+/**
+ * mptmq_fail_all() - complete every in-flight command with @host_byte
+ * @ioc: the IOC; it no longer holds any of them (reset or gone)
+ * @host_byte: DID_RESET after an IOC reset, DID_NO_CONNECT when gone
+ *
+ * Context: any that may call scsi_done().
+ */
+void mptmq_fail_all(struct mptmq_ioc *ioc, int host_byte)
+{
+	scsi_host_busy_iter(ioc->shost, mptmq_fail_one, &host_byte);
+}
