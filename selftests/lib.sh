@@ -1,0 +1,376 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# lib.sh - shared helpers for the mptmq selftests (run as root in the guest).
+#
+#   KTAP output      ktap_print_header, ktap_set_plan, ktap_test_pass/fail/skip,
+#                    ktap_check, ktap_print_msg, ktap_skip_all, ktap_finished
+#   driver           load_driver, unload_driver, driver_loaded, mpt_require_driver
+#   topology         mpt_pci_dev, mpt_host, disk_ctl, disk_hctl, disk_block, disk_sg
+#   kernel log       dmesg_mark, dmesg_new, dmesg_problems
+#
+# The manifest ($MPT_MANIFEST, written by vm/vmlib.sh on the host) says what
+# the VM was given: MPT_DRIVER, MPT_MSI, MPT_DISKS=(names) and for each disk
+# DISK_<name>_{KIND,TARGET,LUN,SIZE,WWN,FILE,SERIAL,SHA256,...}.
+# Environment: MPT_DRIVER (mptsas|mptmq; the manifest's value otherwise),
+# MPTMQ_KO (path of mptmq.ko for insmod), MPT_MSI (on|off),
+# MPT_TARGET_MAP (id|rank: how a disk's scsi-id becomes its SCSI target
+# number; default rank for mptsas, id otherwise; see disk_ctl).
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+# ---------------------------------------------------------------- KTAP
+
+KTAP_TESTNUM=0
+KTAP_PLAN=
+KTAP_CNT_PASS=0
+KTAP_CNT_FAIL=0
+KTAP_CNT_SKIP=0
+
+ktap_print_header()
+{
+	echo "KTAP version 1"
+}
+
+# ktap_set_plan N - announce N results.
+ktap_set_plan()
+{
+	KTAP_PLAN=$1
+	echo "1..$1"
+}
+
+# ktap_print_msg MSG... - a diagnostic line (each line prefixed by "# ").
+ktap_print_msg()
+{
+	printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+ktap_test_pass()
+{
+	KTAP_TESTNUM=$((KTAP_TESTNUM + 1))
+	KTAP_CNT_PASS=$((KTAP_CNT_PASS + 1))
+	echo "ok $KTAP_TESTNUM $1"
+}
+
+ktap_test_fail()
+{
+	KTAP_TESTNUM=$((KTAP_TESTNUM + 1))
+	KTAP_CNT_FAIL=$((KTAP_CNT_FAIL + 1))
+	echo "not ok $KTAP_TESTNUM $1"
+}
+
+# ktap_test_skip DESC [REASON]
+ktap_test_skip()
+{
+	KTAP_TESTNUM=$((KTAP_TESTNUM + 1))
+	KTAP_CNT_SKIP=$((KTAP_CNT_SKIP + 1))
+	echo "ok $KTAP_TESTNUM $1 # SKIP${2:+ $2}"
+}
+
+# ktap_test_result DESC STATUS - pass if STATUS is 0, skip if 4, else fail.
+ktap_test_result()
+{
+	case $2 in
+	"$KSFT_PASS") ktap_test_pass "$1" ;;
+	"$KSFT_SKIP") ktap_test_skip "$1" ;;
+	"$KSFT_FAIL" | *) ktap_test_fail "$1" ;;
+	esac
+}
+
+# ktap_check DESC CMD [ARG...] - run CMD; its output becomes "# " lines and
+# its exit status the result of subtest DESC.  Returns that status.
+ktap_check()
+{
+	local desc=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	[[ -n $out ]] && ktap_print_msg "$out"
+	[[ $rc != 0 && $rc != "$KSFT_SKIP" ]] &&
+		ktap_print_msg "$desc: '$*' failed with status $rc"
+	ktap_test_result "$desc" "$rc"
+	return "$rc"
+}
+
+# ktap_skip_all REASON - the whole test does not apply here; exit 4.
+ktap_skip_all()
+{
+	echo "1..0 # SKIP $*"
+	exit "$KSFT_SKIP"
+}
+
+# ktap_exit_fail_msg MSG - the test cannot go on: report and exit 1.
+ktap_exit_fail_msg()
+{
+	ktap_print_msg "$*"
+	ktap_finished_status 1
+}
+
+# ktap_finished - print totals, exit 1 if anything failed or the plan was
+# not met, 4 if everything was skipped, else 0.
+ktap_finished()
+{
+	ktap_finished_status 0
+}
+
+ktap_finished_status()
+{
+	local rc=$1
+
+	echo "# Totals: pass:$KTAP_CNT_PASS fail:$KTAP_CNT_FAIL xfail:0 xpass:0 skip:$KTAP_CNT_SKIP error:0"
+	if [[ -n $KTAP_PLAN && $KTAP_PLAN != "$KTAP_TESTNUM" ]]; then
+		echo "# Planned $KTAP_PLAN tests but ran $KTAP_TESTNUM"
+		rc=1
+	fi
+	((KTAP_CNT_FAIL == 0)) || rc=1
+	if ((rc == 0 && KTAP_CNT_PASS == 0 && KTAP_CNT_SKIP > 0)); then
+		rc=$KSFT_SKIP
+	fi
+	exit "$rc"
+}
+
+# ---------------------------------------------------------------- manifest
+
+# mpt_load_manifest - source $MPT_MANIFEST; skip the test when there is none
+# (the disks it describes are what every test checks against).
+mpt_load_manifest()
+{
+	local driver_env=${MPT_DRIVER:-} msi_env=${MPT_MSI:-}
+
+	[[ -r ${MPT_MANIFEST:-} ]] || ktap_skip_all "no manifest (MPT_MANIFEST); run through selftests/vm/run.sh"
+	# shellcheck source=/dev/null
+	. "$MPT_MANIFEST"
+	# The environment wins over the manifest for what to load.
+	MPT_DRIVER=${driver_env:-${MPT_DRIVER:-mptsas}}
+	MPT_MSI=${msi_env:-${MPT_MSI:-off}}
+	: "${MPT_TARGET_MAP:=$([[ $MPT_DRIVER == mptsas ]] && echo rank || echo id)}"
+}
+
+# disk_get NAME FIELD - print DISK_<NAME>_<FIELD> from the manifest.
+disk_get()
+{
+	local var="DISK_${1}_$2"
+	printf '%s\n' "${!var:-}"
+}
+
+# disks_of_kind KIND... - print the names of the disks of these kinds.
+disks_of_kind()
+{
+	local d k
+	for d in "${MPT_DISKS[@]}"; do
+		for k in "$@"; do
+			[[ $(disk_get "$d" KIND) == "$k" ]] && echo "$d"
+		done
+	done
+	return 0
+}
+
+# ---------------------------------------------------------------- topology
+
+# mpt_pci_dev - print the sysfs path of the (first) LSI SAS1068 function.
+mpt_pci_dev()
+{
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		if [[ $(<"$d/vendor") == 0x1000 && $(<"$d/device") == 0x0054 ]]; then
+			echo "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# mpt_host - print the SCSI host number of the driver under test.
+mpt_host()
+{
+	local h
+	for h in /sys/class/scsi_host/host*; do
+		[[ -e $h/proc_name ]] || continue
+		if [[ $(<"$h/proc_name") == "$MPT_DRIVER" ]]; then
+			echo "${h##*/host}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# disk_ctl NAME - the expected C:T:L of disk NAME.  The channel is 0.  The
+# target is the scsi-id (MPT_TARGET_MAP=id) or, for drivers that number
+# targets in discovery order through the SAS transport class like mptsas,
+# the rank of the scsi-id among the targets present (MPT_TARGET_MAP=rank).
+disk_ctl()
+{
+	local t d rank=0 seen=" "
+	t=$(disk_get "$1" TARGET)
+	if [[ $MPT_TARGET_MAP == rank ]]; then
+		for d in "${MPT_DISKS[@]}"; do
+			local dt
+			dt=$(disk_get "$d" TARGET)
+			if ((dt < t)) && [[ $seen != *" $dt "* ]]; then
+				rank=$((rank + 1))
+				seen+="$dt "
+			fi
+		done
+		t=$rank
+	fi
+	echo "0:$t:$(disk_get "$1" LUN)"
+}
+
+# disk_hctl NAME - H:C:T:L of disk NAME on the host of the driver under test.
+disk_hctl()
+{
+	local h
+	h=$(mpt_host) || return 1
+	echo "$h:$(disk_ctl "$1")"
+}
+
+# disk_sysfs_node NAME SUBDIR - /dev path of the one entry under
+# /sys/class/scsi_device/<hctl>/device/SUBDIR (block or scsi_generic).
+disk_sysfs_node()
+{
+	local hctl n
+	hctl=$(disk_hctl "$1") || return 1
+	for n in /sys/class/scsi_device/"$hctl"/device/"$2"/*; do
+		[[ -e $n ]] || return 1
+		echo "/dev/${n##*/}"
+		return 0
+	done
+	return 1
+}
+
+# disk_block NAME - /dev/sdX of disk NAME.
+disk_block()
+{
+	disk_sysfs_node "$1" block
+}
+
+# disk_sg NAME - /dev/sgN of disk NAME.
+disk_sg()
+{
+	disk_sysfs_node "$1" scsi_generic
+}
+
+# wait_for SECONDS CMD [ARG...] - retry CMD every 0.2 s until it succeeds.
+wait_for()
+{
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.2
+	done
+}
+
+# mpt_disks_ready - every manifest disk has its block and sg device node.
+mpt_disks_ready()
+{
+	local d b s
+	for d in "${MPT_DISKS[@]}"; do
+		b=$(disk_block "$d") && s=$(disk_sg "$d") || return 1
+		[[ -b $b && -c $s ]] || return 1
+	done
+}
+
+# ---------------------------------------------------------------- driver
+
+# driver_loaded - the driver's module is loaded.
+driver_loaded()
+{
+	[[ -d /sys/module/$MPT_DRIVER ]]
+}
+
+# load_driver - load the driver under test and wait (60 s at most) until
+# every manifest disk has its /dev/sdX and /dev/sgN.  There is no udev in
+# the guest: sd_mod and sg are loaded here.
+load_driver()
+{
+	local msi=0
+
+	[[ $MPT_MSI == on ]] && msi=1
+	modprobe -a scsi_mod sd_mod sg || return 1
+	case $MPT_DRIVER in
+	mptsas)
+		# mptbase uses INTx unless told otherwise.
+		modprobe mptbase mpt_msi_enable_sas="$msi" &&
+			modprobe mptsas || return 1
+		;;
+	mptmq)
+		[[ -r ${MPTMQ_KO:-} ]] || {
+			echo "MPTMQ_KO='${MPTMQ_KO:-}' is not a readable module"
+			return 1
+		}
+		# insmod does not resolve dependencies: load them first.
+		local deps
+		IFS=, read -ra deps <<<"$(modinfo -F depends "$MPTMQ_KO")"
+		((${#deps[@]} == 0)) || modprobe -a "${deps[@]}" || return 1
+		insmod "$MPTMQ_KO" msi="$msi" || return 1
+		;;
+	*)
+		echo "unknown MPT_DRIVER '$MPT_DRIVER'"
+		return 1
+		;;
+	esac
+	wait_for 60 mpt_disks_ready || {
+		echo "not every disk of the manifest appeared within 60 s"
+		return 1
+	}
+}
+
+# unload_driver - remove the driver under test (and, for mptsas, the
+# Fusion modules under it).
+unload_driver()
+{
+	case $MPT_DRIVER in
+	mptsas) modprobe -r mptsas mptscsih mptbase ;;
+	*) rmmod "$MPT_DRIVER" ;;
+	esac
+}
+
+# mpt_require_driver - load the driver unless it is loaded; exit the test
+# with a failure when that does not work.
+mpt_require_driver()
+{
+	local out
+	driver_loaded && wait_for 60 mpt_disks_ready && return 0
+	out=$(load_driver 2>&1) || ktap_exit_fail_msg "cannot load $MPT_DRIVER: $out"
+}
+
+# sg_turs_retry DEV [TRIES] - TEST UNIT READY, retried to swallow the Unit
+# Attention a reset leaves behind.
+sg_turs_retry()
+{
+	local i
+	for ((i = 0; i < ${2:-3}; i++)); do
+		sg_turs "$1" && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------- kernel log
+
+# Lines that fail any test when they appear in the kernel log during it.
+DMESG_PROBLEMS='DMAR: \[DMA|DMAR:.*[Ff]ault|dmar_fault|WARNING:|BUG:|Oops|'
+DMESG_PROBLEMS+='general protection fault|Call Trace:|possible circular locking|'
+DMESG_PROBLEMS+='inconsistent lock state|lockdep|blocked for more than|KASAN|UBSAN'
+
+# dmesg_mark - remember where the kernel log ends now (log_buf_len is large
+# enough on the guest's command line that it does not wrap during a run).
+dmesg_mark()
+{
+	DMESG_MARK=$(dmesg | wc -l)
+}
+
+# dmesg_new - the kernel log lines since dmesg_mark.
+dmesg_new()
+{
+	dmesg | tail -n +"$((${DMESG_MARK:-0} + 1))"
+}
+
+# dmesg_problems - print the problem lines since dmesg_mark; succeed if
+# there are none.
+dmesg_problems()
+{
+	! dmesg_new | grep -E "$DMESG_PROBLEMS"
+}

@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_probe.sh - the controller binds to the driver under test, its SCSI
+# host appears, and lsscsi lists every manifest disk at its expected C:T:L.
+
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# pci_bound - the HBA's PCI driver symlink names the driver under test.
+pci_bound()
+{
+	local drv
+	drv=$(readlink "$PCI_DEV/driver") || { echo "${PCI_DEV##*/}: no driver bound"; return 1; }
+	echo "${PCI_DEV##*/} bound to ${drv##*/}"
+	[[ ${drv##*/} == "$MPT_DRIVER" ]]
+}
+
+# pci_topology - behind the PCIe-to-PCI bridge (or not), as configured.
+pci_topology()
+{
+	local parent
+	parent=$(basename "$(dirname "$(readlink -f "$PCI_DEV")")")
+	echo "${PCI_DEV##*/} parent: $parent"
+	if [[ ${MPT_BRIDGE:-on} == on ]]; then
+		[[ -e /sys/bus/pci/devices/$parent/subordinate_bus_number ]] ||
+			[[ -d /sys/bus/pci/devices/$parent/pci_bus ]]
+	else
+		[[ $parent == pci0000:* ]]
+	fi
+}
+
+# irq_mode - MSI in use exactly when MPT_MSI=on.
+irq_mode()
+{
+	local n=0
+	[[ -d $PCI_DEV/msi_irqs ]] && n=$(find "$PCI_DEV/msi_irqs" -mindepth 1 -maxdepth 1 | wc -l)
+	echo "MSI vectors: $n, irq $(<"$PCI_DEV/irq"), expected msi=$MPT_MSI"
+	grep -E "^ *$(<"$PCI_DEV/irq"):" /proc/interrupts
+	if [[ $MPT_MSI == on ]]; then ((n > 0)); else ((n == 0)); fi
+}
+
+# scsi_host_listed - lsscsi -H -t shows our host with the driver's name.
+scsi_host_listed()
+{
+	local out host
+	out=$(lsscsi -H -t)
+	echo "$out"
+	host=$(mpt_host) || { echo "no SCSI host with proc_name $MPT_DRIVER"; return 1; }
+	grep -qE "^\[$host\] +$MPT_DRIVER( |\$)" <<<"$out"
+}
+
+# disk_listed NAME - lsscsi and lsscsi -t list disk NAME at its H:C:T:L.
+disk_listed()
+{
+	local hctl wwn line tline
+	hctl=$(disk_hctl "$1") || return 1
+	wwn=$(disk_get "$1" WWN)
+	line=$(lsscsi | grep -F "[$hctl]")
+	tline=$(lsscsi -t | grep -F "[$hctl]")
+	echo "expected [$hctl] wwn $wwn"
+	echo "lsscsi:    ${line:-<missing>}"
+	echo "lsscsi -t: ${tline:-<missing>}"
+	[[ $line == *" disk "* ]] || return 1
+	# A SAS transport reports the SAS address, which QEMU takes from wwn.
+	if [[ $tline == *sas:0x* ]]; then
+		[[ $tline == *"sas:$wwn"* ]] || return 1
+	fi
+}
+
+# no_extra_devices - the host has exactly the manifest's disks.
+no_extra_devices()
+{
+	local n host
+	host=$(mpt_host) || return 1
+	n=$(find /sys/class/scsi_device -maxdepth 1 -name "$host:*" | wc -l)
+	echo "$n SCSI devices on host $host, ${#MPT_DISKS[@]} expected"
+	((n == ${#MPT_DISKS[@]}))
+}
+
+mpt_load_manifest
+ktap_print_header
+ktap_set_plan $((6 + ${#MPT_DISKS[@]}))
+
+PCI_DEV=$(mpt_pci_dev) || ktap_exit_fail_msg "no LSI SAS1068 PCI function (1000:0054)"
+if driver_loaded; then
+	ktap_check load_driver wait_for 60 mpt_disks_ready
+else
+	ktap_check load_driver load_driver
+fi
+ktap_check pci_bound pci_bound
+ktap_check pci_topology pci_topology
+ktap_check irq_mode irq_mode
+ktap_check scsi_host scsi_host_listed
+for d in "${MPT_DISKS[@]}"; do
+	ktap_check "lsscsi_$d" disk_listed "$d"
+done
+ktap_check no_extra_devices no_extra_devices
+ktap_finished

@@ -1,0 +1,406 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# vmlib.sh - host-side helpers that boot an installed Debian kernel in QEMU
+# (TCG) with an emulated LSI SAS1068 (mptsas1068) behind a PCIe-to-PCI bridge
+# and a strict Intel IOMMU, and run one command inside the guest.
+#
+# Source this file; it defines functions and VM_* defaults only.
+#
+# The guest's root is the host's own / shared read-only over 9p, so every
+# host path (this tree, fio, sg3_utils, /lib/modules/$KVER) exists in the
+# guest at the same path.  A per-run directory ($VM_RUNDIR, under out/) is
+# shared read-write on top of itself: the manifest, the disk images, the
+# guest's output and its exit code travel through it.
+#
+# Typical use (see run.sh, demo.sh):
+#
+#   . selftests/vm/vmlib.sh
+#   VM_KVER=$(vm_pick_kernel 6.1)
+#   vm_rundir_new "$OUT/vm/myrun"        # creates the dir, empties fixtures
+#   vm_add_disk d0 raw 0 0 64M           # backing file + -drive/-device args
+#   vm_add_disk dn null 3 0 1G
+#   VM_QEMU_EXTRA+=(-device virtio-scsi-pci,id=vs0)   # anything else
+#   vm_run bash -c 'lsscsi; fio ...'     # returns the guest command's rc
+#   cat "$VM_RUNDIR/guest.log"           # its stdout+stderr
+#
+# Settings (set them before vm_run; vm_defaults fills in what is unset):
+#   VM_KVER      kernel release under /lib/modules (required; vm_pick_kernel)
+#   VM_DRIVER    mptsas|mptmq: recorded in the manifest; mptmq also puts
+#                modprobe.blacklist=mptsas,mptspi,mptbase on the command line
+#   VM_MSI       on|off: the mptsas1068 msi= property; recorded in the manifest
+#                (lib.sh load_driver passes the matching module parameter)
+#   VM_BRIDGE    on|off: HBA behind pcie-root-port + pcie-pci-bridge, or on pcie.0
+#   VM_IOMMU     on|off: intel-iommu with intel_iommu=on iommu.strict=1
+#   VM_SMP, VM_MEM  vCPUs and MiB of guest RAM (default 2, 1024)
+#   VM_ACCEL     -accel value (default "tcg"; e.g. "tcg,thread=single")
+#   VM_TIMEOUT   hard wall-clock limit for the whole VM in seconds (default 900)
+#   VM_CONSOLE   file|stdio: serial console only to $VM_RUNDIR/serial.log, or
+#                also to stdout (default file)
+#   VM_QEMU_EXTRA  array of extra QEMU arguments (e.g. -icount ..., devices)
+#   VM_APPEND_EXTRA  extra kernel command line
+#   VM_GUEST_ENV   array of NAME=VALUE exported to the guest command
+#
+# Results in $VM_RUNDIR: serial.log, guest.log (command output), exit-code,
+# dmesg.txt, manifest.sh (disk fixtures), qemu.cmdline.
+
+VM_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+VM_TREE=$(cd "$VM_LIB_DIR/../.." && pwd)
+VM_OUT=${MPTMQ_OUT:-$VM_TREE/out}
+
+# Status codes vm_run returns besides the guest command's own exit code.
+VM_RC_TIMEOUT=124	# the hard timeout killed QEMU
+VM_RC_NORESULT=125	# the VM ended without reporting an exit code
+
+VM_QEMU_EXTRA=()
+VM_DISK_ARGS=()
+VM_GUEST_ENV=()
+
+# vm_log MSG... - progress message on stderr (stdout is kept for results).
+vm_log()
+{
+	printf 'vm: %s\n' "$*" >&2
+}
+
+# vm_defaults - fill in every unset VM_* setting.
+vm_defaults()
+{
+	: "${VM_DRIVER:=mptsas}" "${VM_MSI:=off}" "${VM_BRIDGE:=on}" "${VM_IOMMU:=on}"
+	: "${VM_SMP:=2}" "${VM_MEM:=1024}" "${VM_ACCEL:=tcg}" "${VM_TIMEOUT:=900}"
+	: "${VM_CONSOLE:=file}" "${VM_APPEND_EXTRA:=}"
+}
+
+# vm_pick_kernel SERIES - print the newest installed Debian kernel release of
+# SERIES ("6.1", "6.12", ...), or SERIES itself when it is a full release
+# present in /lib/modules.  Only releases with /boot/vmlinuz-* count.
+vm_pick_kernel()
+{
+	local want=$1 k best=""
+
+	if [[ -d /lib/modules/$want && -e /boot/vmlinuz-$want ]]; then
+		echo "$want"
+		return 0
+	fi
+	# "6.1" must match 6.1.0-56-amd64 but not 6.12.x: require [.-] after it.
+	for k in $(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' |
+		   grep -E "^${want//./\\.}[.-].*-amd64\$" | sort -V); do
+		[[ -e /boot/vmlinuz-$k ]] && best=$k
+	done
+	if [[ -z $best ]]; then
+		vm_log "no installed Debian kernel matches '$want'"
+		return 1
+	fi
+	echo "$best"
+}
+
+# vm_rundir_new DIR - make DIR the run directory: create it empty, reset the
+# disk list and start a new manifest.  DIR must be on the host's / (it is,
+# under out/) so the guest sees it at the same path.
+vm_rundir_new()
+{
+	VM_RUNDIR=$1
+	rm -rf "$VM_RUNDIR"
+	mkdir -p "$VM_RUNDIR/img"
+	VM_RUNDIR=$(cd "$VM_RUNDIR" && pwd)
+	VM_DISK_ARGS=()
+	{
+		echo "# mptmq selftest manifest, written by vmlib.sh on the host"
+		echo "MPT_RUNDIR=$VM_RUNDIR"
+		echo "MPT_DISKS=()"
+	} >"$VM_RUNDIR/manifest.sh"
+}
+
+# vm_manifest NAME=VALUE... - append shell-quoted assignments to the manifest.
+vm_manifest()
+{
+	local kv
+	for kv in "$@"; do
+		printf '%s=%q\n' "${kv%%=*}" "${kv#*=}" >>"$VM_RUNDIR/manifest.sh"
+	done
+}
+
+# vm_size_bytes SIZE - 64M / 1G / 512K / plain bytes to bytes.
+vm_size_bytes()
+{
+	numfmt --from=iec "$1"
+}
+
+# vm_disk_wwn TARGET LUN - a unique, non-zero NAA-5 WWN per target/LUN
+# (Linux mptsas attaches only disks with a non-zero SAS address = wwn).
+vm_disk_wwn()
+{
+	printf '0x5000c5001e57%02x%02x\n' "$((16 + $1))" "$2"
+}
+
+# vm_add_disk NAME KIND TARGET LUN SIZE [OPTION=VALUE...]
+#   Attach a scsi-hd at scsi-id TARGET, LUN on hba0 and record it in the
+#   manifest as DISK_<NAME>_{KIND,TARGET,LUN,SIZE,WWN,FILE,SERIAL} (vm_run
+#   adds DISK_<NAME>_SHA256 of the content at boot).
+#   KIND: raw       backing file with random content
+#         zero      backing file of zeros (sparse)
+#         null      null-co driver, reads return zeros, no file
+#         blkdebug  raw file with random content whose bad sectors fail reads
+#   Options: bad=LBA:ERRNO (blkdebug, repeatable; 512-byte sectors; default
+#            8192:5 and 12288:61.  QEMU turns errno 5 (EIO) into CHECK
+#            CONDITION ABORTED COMMAND and 61 (ENODATA) into MEDIUM ERROR),
+#            cache=MODE (default none = O_DIRECT on the host, so what the
+#            guest writes is in the file the guest can read over 9p),
+#            drive=OPTS (appended to -drive).
+vm_add_disk()
+{
+	local name=$1 kind=$2 target=$3 lun=$4 bytes wwn file="" opt b
+	local bad=() cache=none drive_extra="" drive conf
+
+	bytes=$(vm_size_bytes "$5")
+	shift 5
+	for opt in "$@"; do
+		case $opt in
+		bad=*) bad+=("${opt#*=}") ;;
+		cache=*) cache=${opt#*=} ;;
+		drive=*) drive_extra=,${opt#*=} ;;
+		*) vm_log "vm_add_disk: unknown option $opt"; return 1 ;;
+		esac
+	done
+	wwn=$(vm_disk_wwn "$target" "$lun")
+	case $kind in
+	raw|blkdebug)
+		file=$VM_RUNDIR/img/$name.img
+		head -c "$bytes" /dev/urandom >"$file"
+		;;
+	zero)
+		file=$VM_RUNDIR/img/$name.img
+		truncate -s "$bytes" "$file"
+		;;
+	null) ;;
+	*) vm_log "vm_add_disk: unknown kind $kind"; return 1 ;;
+	esac
+	case $kind in
+	raw|zero)
+		drive="file=$file,format=raw,cache=$cache"
+		;;
+	null)
+		drive="driver=null-co,size=$bytes,read-zeroes=on"
+		;;
+	blkdebug)
+		((${#bad[@]})) || bad=(8192:5 12288:61)
+		conf=$VM_RUNDIR/img/$name.blkdebug
+		: >"$conf"
+		# Every read touching a bad sector fails (once=off), re-armed
+		# by each read_aio event of the raw format layer above.
+		for b in "${bad[@]}"; do
+			printf '[inject-error]\nevent = "read_aio"\nerrno = "%s"\nsector = "%s"\nonce = "off"\n\n' \
+				"${b#*:}" "${b%%:*}" >>"$conf"
+		done
+		drive="driver=raw,file.driver=blkdebug,file.config=$conf"
+		drive+=",file.image.driver=file,file.image.filename=$file"
+		drive+=",cache.direct=on"
+		vm_manifest "DISK_${name}_BAD=${bad[*]}"
+		;;
+	esac
+	VM_DISK_ARGS+=(-drive "if=none,id=drv-$name,$drive$drive_extra"
+		       -device "scsi-hd,drive=drv-$name,bus=hba0.0,scsi-id=$target,lun=$lun,wwn=$wwn,serial=mptmq-$name")
+	echo "MPT_DISKS+=($name)" >>"$VM_RUNDIR/manifest.sh"
+	vm_manifest "DISK_${name}_KIND=$kind" "DISK_${name}_TARGET=$target" \
+		    "DISK_${name}_LUN=$lun" "DISK_${name}_SIZE=$bytes" \
+		    "DISK_${name}_WWN=$wwn" "DISK_${name}_FILE=$file" \
+		    "DISK_${name}_SERIAL=mptmq-$name"
+}
+
+# vm_disk_pattern NAME LBA - write 4 KiB of fresh random data into disk
+# NAME's backing file at LBA (host side, before boot) and record
+# DISK_<NAME>_PATTERN_LBA and DISK_<NAME>_PATTERN_SHA256.
+vm_disk_pattern()
+{
+	local file=$VM_RUNDIR/img/$1.img pat=$VM_RUNDIR/img/$1.pattern
+
+	head -c 4096 /dev/urandom >"$pat"
+	dd if="$pat" of="$file" bs=512 seek="$2" conv=notrunc status=none
+	vm_manifest "DISK_${1}_PATTERN_LBA=$2" \
+		    "DISK_${1}_PATTERN_SHA256=$(sha256sum <"$pat" | cut -d' ' -f1)"
+}
+
+# vm_manifest_checksums - record DISK_<NAME>_SHA256 of every disk's current
+# content (zeros for null-co) in the manifest.
+vm_manifest_checksums()
+{
+	local name sum
+	while read -r name; do
+		# shellcheck source=/dev/null
+		sum=$(. "$VM_RUNDIR/manifest.sh"
+		      file=DISK_${name}_FILE size=DISK_${name}_SIZE
+		      if [[ -n ${!file} ]]; then
+			      sha256sum <"${!file}"
+		      else
+			      head -c "${!size}" /dev/zero | sha256sum
+		      fi | cut -d' ' -f1)
+		vm_manifest "DISK_${name}_SHA256=$sum"
+	done < <(sed -n 's/^MPT_DISKS+=(\(.*\))$/\1/p' "$VM_RUNDIR/manifest.sh")
+}
+
+# vm_modules_for KVER MODULE... - print the .ko paths (dependencies first,
+# no duplicates, built-ins skipped) needed to load MODULE... on KVER.
+vm_modules_for()
+{
+	local kver=$1 m
+	shift
+	for m in "$@"; do
+		modprobe --show-depends -S "$kver" "$m"
+	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
+}
+
+# vm_build_initramfs KVER OUT - write a gzip'd newc initramfs to OUT: static
+# busybox, vm/initramfs-init as /init, and the 9p-over-virtio modules of KVER
+# (decompressed, busybox insmod cannot read .ko.xz/.ko.zst).
+vm_build_initramfs()
+{
+	local kver=$1 out=$2 root ko dst
+
+	root=$(mktemp -d "${TMPDIR:-/tmp}/mptmq-initramfs.XXXXXX")
+	mkdir -p "$root"/{bin,dev,proc,sys,newroot,lib/modules}
+	cp /bin/busybox "$root/bin/busybox"
+	cp "$VM_LIB_DIR/initramfs-init" "$root/init"
+	chmod 0755 "$root/init"
+	for ko in $(vm_modules_for "$kver" virtio_pci 9pnet_virtio 9p); do
+		dst=$root/lib/modules/$(basename "${ko%.xz}")
+		dst=${dst%.zst}
+		case $ko in
+		*.xz) xz -dc "$ko" >"$dst" ;;
+		*.zst) zstd -qdc "$ko" >"$dst" ;;
+		*) cp "$ko" "$dst" ;;
+		esac
+		basename "$dst" >>"$root/lib/modules/load.order"
+	done
+	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out"
+	rm -rf "$root"
+}
+
+# vm_cmdline - print the kernel command line for the current settings.
+vm_cmdline()
+{
+	local c="console=ttyS0,115200 panic=-1 rdinit=/init log_buf_len=16M"
+	c+=" printk.devkmsg=on 8250.nr_uarts=1 tsc=reliable no_timer_check"
+	c+=" vm_rundir=$VM_RUNDIR vm_init=$VM_LIB_DIR/guest-init.sh"
+	[[ $VM_IOMMU == on ]] && c+=" intel_iommu=on iommu.strict=1"
+	# No udev runs in the guest, but keep the in-tree Fusion drivers away
+	# from the HBA whatever loads modules.
+	[[ $VM_DRIVER == mptmq ]] && c+=" modprobe.blacklist=mptsas,mptspi,mptbase"
+	echo "$c${VM_APPEND_EXTRA:+ $VM_APPEND_EXTRA}"
+}
+
+# vm_qemu_args - fill the array VM_ARGS with the whole QEMU command line.
+vm_qemu_args()
+{
+	local hba_bus=pcie.0 hba_addr=5.0 console
+
+	VM_ARGS=(qemu-system-x86_64 -accel "$VM_ACCEL" -M q35 -m "$VM_MEM"
+		 -smp "$VM_SMP" -display none -nodefaults -no-reboot)
+	case $VM_CONSOLE in
+	stdio) console="stdio,signal=off,logfile=$VM_RUNDIR/serial.log" ;;
+	*) console="file,path=$VM_RUNDIR/serial.log" ;;
+	esac
+	VM_ARGS+=(-chardev "$console,id=con0" -serial chardev:con0)
+	# The IOMMU must be created before the devices it translates for.
+	[[ $VM_IOMMU == on ]] && VM_ARGS+=(-device intel-iommu)
+	VM_ARGS+=(-kernel "/boot/vmlinuz-$VM_KVER"
+		  -initrd "$VM_RUNDIR/initramfs.cpio.gz"
+		  -append "$(vm_cmdline)")
+	# Guest root: the host's / read-only; results: the run dir read-write.
+	VM_ARGS+=(-fsdev "local,id=fs-root,path=/,security_model=none,readonly=on,multidevs=remap"
+		  -device "virtio-9p-pci,fsdev=fs-root,mount_tag=hostroot"
+		  -fsdev "local,id=fs-run,path=$VM_RUNDIR,security_model=none"
+		  -device "virtio-9p-pci,fsdev=fs-run,mount_tag=results")
+	if [[ $VM_BRIDGE == on ]]; then
+		# Conventional PCI behind a PCIe-to-PCI bridge: the HBA's DMA
+		# carries the bridge's alias requester ID.
+		VM_ARGS+=(-device "pcie-root-port,id=rp0,bus=pcie.0,chassis=1,slot=1"
+			  -device "pcie-pci-bridge,id=br0,bus=rp0")
+		hba_bus=br0
+		hba_addr=1.0
+	fi
+	VM_ARGS+=(-device "mptsas1068,id=hba0,bus=$hba_bus,addr=$hba_addr,msi=$VM_MSI")
+	VM_ARGS+=("${VM_DISK_ARGS[@]}" "${VM_QEMU_EXTRA[@]}")
+}
+
+# vm_run CMD [ARG...] - boot the VM, run CMD (in the tree's top directory,
+# with VM_GUEST_ENV and MPT_MANIFEST exported) inside it, power off.
+# Returns CMD's exit status, $VM_RC_TIMEOUT or $VM_RC_NORESULT; its output
+# is in $VM_RUNDIR/guest.log.
+vm_run()
+{
+	local rc start kv
+
+	vm_defaults
+	[[ -n ${VM_KVER:-} && -n ${VM_RUNDIR:-} ]] || {
+		vm_log "vm_run: VM_KVER and VM_RUNDIR must be set"
+		return 2
+	}
+	{
+		echo "# guest command, written by vmlib.sh"
+		printf 'export MPT_MANIFEST=%q\n' "$VM_RUNDIR/manifest.sh"
+		for kv in "${VM_GUEST_ENV[@]}"; do
+			printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
+		done
+		printf 'cd %q\n' "$VM_TREE"
+		printf '%q ' "$@"
+		echo
+	} >"$VM_RUNDIR/guest-cmd.sh"
+	vm_manifest "MPT_KVER=$VM_KVER" "MPT_DRIVER=$VM_DRIVER" "MPT_MSI=$VM_MSI" \
+		    "MPT_BRIDGE=$VM_BRIDGE" "MPT_IOMMU=$VM_IOMMU"
+	vm_manifest_checksums
+	rm -f "$VM_RUNDIR/exit-code"
+	vm_build_initramfs "$VM_KVER" "$VM_RUNDIR/initramfs.cpio.gz"
+	vm_qemu_args
+	printf '%q ' "${VM_ARGS[@]}" >"$VM_RUNDIR/qemu.cmdline"
+	echo >>"$VM_RUNDIR/qemu.cmdline"
+
+	start=$SECONDS
+	rc=0
+	timeout --kill-after=10 "$VM_TIMEOUT" "${VM_ARGS[@]}" \
+		</dev/null >"$VM_RUNDIR/qemu.log" 2>&1 || rc=$?
+	# shellcheck disable=SC2034 # for the caller
+	VM_ELAPSED=$((SECONDS - start))
+	if [[ $rc == 124 || $rc == 137 ]]; then
+		vm_log "hard timeout after ${VM_TIMEOUT}s: $VM_RUNDIR/serial.log"
+		return $VM_RC_TIMEOUT
+	fi
+	if [[ ! -s $VM_RUNDIR/exit-code ]]; then
+		vm_log "VM ended without a result (qemu rc $rc): $VM_RUNDIR/serial.log"
+		tail -n 30 "$VM_RUNDIR/qemu.log" "$VM_RUNDIR/serial.log" >&2 || true
+		return $VM_RC_NORESULT
+	fi
+	return "$(cat "$VM_RUNDIR/exit-code")"
+}
+
+# vm_serial_tail [N] - print the last N (default 40) serial console lines.
+vm_serial_tail()
+{
+	tail -n "${1:-40}" "$VM_RUNDIR/serial.log" 2>/dev/null
+}
+
+# vm_module_path KVER - where vm_build_module leaves mptmq.ko for KVER.
+vm_module_path()
+{
+	echo "$VM_OUT/build/$1/drivers/scsi/mptmq/mptmq.ko"
+}
+
+# vm_build_module KVER [KBUILD_ARG...] - copy the tree (without out/ and
+# .git/) to out/build/KVER, so kernels do not clobber each other's objects,
+# and build mptmq.ko there against /lib/modules/KVER/build.  The build log
+# goes to out/build/KVER.log (and stdout).  Returns make's status.
+vm_build_module()
+{
+	local kver=$1 dst=$VM_OUT/build/$1
+	shift
+	mkdir -p "$dst"
+	# Refresh the copy; keep objects whose sources did not change.
+	tar -C "$VM_TREE" --exclude=./out --exclude=./.git -cf - . |
+		tar -C "$dst" --keep-newer-files -xf - 2>/dev/null
+	# Files deleted from the tree must not linger in the copy.
+	(cd "$dst" && find . -name '*.[ch]' -o -name Kbuild -o -name Makefile) |
+		while read -r f; do
+			[[ -e $VM_TREE/$f ]] || rm -f "$dst/$f"
+		done
+	make -C "/lib/modules/$kver/build" M="$dst" "$@" modules 2>&1 |
+		tee "$VM_OUT/build/$kver.log"
+	return "${PIPESTATUS[0]}"
+}
