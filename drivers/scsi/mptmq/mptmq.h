@@ -18,6 +18,7 @@
 
 #include <mptmq/mpi.h>
 #include "compat.h"
+#include "mptmq_sgl.h"
 
 #define MPTMQ_DRV_NAME		"mptmq"
 #define MPTMQ_DRV_VERSION	"0.3.0"
@@ -219,15 +220,13 @@ struct mptmq_ioc {
 	char			board_tracer[17];
 
 	/* limits */
-	unsigned int		frame_size;	/* request frame, bytes */
+	struct mptmq_sgl_geom	geom;		/* frame size, SGE size and width */
 	unsigned int		nr_io;		/* I/O frames = can_queue */
 	unsigned int		nr_frames;	/* nr_io + MPTMQ_NR_INTERNAL */
 	unsigned int		chain_segs;	/* chain segments per I/O frame */
 	unsigned int		chain_size;	/* chain space per I/O frame, bytes */
 	unsigned int		reply_depth;
-	unsigned int		sge_size;	/* 8 or 12 */
 	unsigned int		max_sge;
-	bool			sge64;
 
 	/* pools: [request frames][chain space][reply frames], one allocation */
 	void			*pool;
@@ -289,12 +288,12 @@ void mptmq_mem_free(struct mptmq_ioc *ioc);
 /* Request frame @idx (an I/O tag or nr_io + internal slot) */
 static inline void *mptmq_frame(struct mptmq_ioc *ioc, unsigned int idx)
 {
-	return ioc->pool + (size_t)idx * ioc->frame_size;
+	return ioc->pool + (size_t)idx * ioc->geom.frame_size;
 }
 
 static inline u32 mptmq_frame_low(struct mptmq_ioc *ioc, unsigned int idx)
 {
-	return lower_32_bits(ioc->pool_dma + (size_t)idx * ioc->frame_size);
+	return lower_32_bits(ioc->pool_dma + (size_t)idx * ioc->geom.frame_size);
 }
 
 static inline void *mptmq_chain(struct mptmq_ioc *ioc, unsigned int tag)

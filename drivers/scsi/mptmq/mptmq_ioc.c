@@ -482,7 +482,7 @@ void *mptmq_internal_frame(struct mptmq_ioc *ioc, unsigned int slot)
 {
 	void *frame = mptmq_frame(ioc, ioc->nr_io + slot);
 
-	memset(frame, 0, ioc->frame_size);
+	memset(frame, 0, ioc->geom.frame_size);
 	return frame;
 }
 

@@ -171,7 +171,7 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ioc = shost_priv(shost);
 	ioc->pdev = pdev;
 	ioc->shost = shost;
-	ioc->sge64 = sge64;
+	ioc->geom.sge64 = sge64;
 	ioc->state = MPTMQ_STATE_INIT;
 	mutex_init(&ioc->ioc_mutex);
 	mutex_init(&ioc->tm_mutex);
@@ -215,7 +215,7 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pci_save_state(pdev);
 
 	dev_info(&pdev->dev, "%s: %u commands, %u SGEs (%s-bit), %s, %u targets\n",
-		 ioc->info, ioc->nr_io, ioc->max_sge, ioc->sge64 ? "64" : "32",
+		 ioc->info, ioc->nr_io, ioc->max_sge, ioc->geom.sge64 ? "64" : "32",
 		 ioc->msi ? "MSI" : "INTx", shost->max_id);
 	mptmq_watchdog_start(ioc);
 	mptmq_debugfs_init(ioc);

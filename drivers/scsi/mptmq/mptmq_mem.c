@@ -59,34 +59,20 @@ static void *mptmq_alloc_windowed(struct mptmq_ioc *ioc, size_t size, dma_addr_t
 	return p;
 }
 
-/* Elements the SGL can hold with @segs chain segments. */
-static unsigned int mptmq_sgl_capacity(struct mptmq_ioc *ioc, unsigned int segs)
-{
-	unsigned int in_frame = (ioc->frame_size - MPI_SCSIIO_SGL_OFFSET) / ioc->sge_size;
-	unsigned int per_seg = ioc->frame_size / ioc->sge_size;
-
-	if (!segs)
-		return in_frame;
-	return (in_frame - 1) + (segs - 1) * (per_seg - 1) + per_seg;
-}
-
 static void mptmq_compute_limits(struct mptmq_ioc *ioc)
 {
 	const struct mptmq_facts *f = &ioc->facts;
 	unsigned int credits;
 
-	ioc->frame_size = min_t(unsigned int, f->request_frame_size, MPTMQ_MAX_FRAME_SIZE);
-	ioc->frame_size = round_down(ioc->frame_size, 16);
-	ioc->sge_size = ioc->sge64 ? sizeof(struct mpi_sge_simple64) :
+	ioc->geom.frame_size = min_t(unsigned int, f->request_frame_size, MPTMQ_MAX_FRAME_SIZE);
+	ioc->geom.frame_size = round_down(ioc->geom.frame_size, 16);
+	ioc->geom.sge_size = ioc->geom.sge64 ? sizeof(struct mpi_sge_simple64) :
 				     sizeof(struct mpi_sge_simple32);
 
-	ioc->chain_segs = 0;
-	while (ioc->chain_segs < f->max_chain_depth &&
-	       mptmq_sgl_capacity(ioc, ioc->chain_segs) < MPTMQ_MAX_SGE)
-		ioc->chain_segs++;
+	ioc->chain_segs = mptmq_sgl_segments(&ioc->geom, f->max_chain_depth, MPTMQ_MAX_SGE);
 	ioc->max_sge = min_t(unsigned int, MPTMQ_MAX_SGE,
-			     mptmq_sgl_capacity(ioc, ioc->chain_segs));
-	ioc->chain_size = ioc->chain_segs * ioc->frame_size;
+			     mptmq_sgl_capacity(&ioc->geom, ioc->chain_segs));
+	ioc->chain_size = ioc->chain_segs * ioc->geom.frame_size;
 
 	/* Every completion occupies a reply FIFO slot until it is read. */
 	ioc->reply_depth = min_t(unsigned int, f->reply_queue_depth, MPTMQ_MAX_REPLY_DEPTH);
@@ -108,7 +94,7 @@ int mptmq_mem_alloc(struct mptmq_ioc *ioc)
 	size_t frames;
 
 	mptmq_compute_limits(ioc);
-	frames = (size_t)ioc->nr_frames * ioc->frame_size;
+	frames = (size_t)ioc->nr_frames * ioc->geom.frame_size;
 	ioc->chain_offset = frames;
 	ioc->reply_offset = ALIGN(frames + (size_t)ioc->nr_io * ioc->chain_size, 16);
 	ioc->pool_size = ioc->reply_offset + (size_t)ioc->reply_depth * MPTMQ_REPLY_FRAME_SIZE;
@@ -128,7 +114,7 @@ int mptmq_mem_alloc(struct mptmq_ioc *ioc)
 		goto free_sense;
 
 	dev_dbg(dev, "frames %u x %u B, chain %u x %u B per tag, %u replies, %u SGEs max, pool %zu B\n",
-		ioc->nr_frames, ioc->frame_size, ioc->chain_segs, ioc->frame_size,
+		ioc->nr_frames, ioc->geom.frame_size, ioc->chain_segs, ioc->geom.frame_size,
 		ioc->reply_depth, ioc->max_sge, ioc->pool_size);
 	return 0;
 

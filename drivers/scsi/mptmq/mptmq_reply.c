@@ -14,6 +14,7 @@
 #include <scsi/scsi_tcq.h>
 
 #include "mptmq.h"
+#include "mptmq_decode.h"
 #include "mptmq_trace.h"
 
 /**
@@ -34,93 +35,30 @@ void mptmq_irq_mask(struct mptmq_ioc *ioc)
 	mptmq_writel(ioc, MPI_HIM_DOORBELL | MPI_HIM_REPLY, MPI_REG_HOST_INT_MASK);
 }
 
-/*
- * An address reply names its frame by (address >> 1).  The frame must be
- * one of ours: inside the reply pool and on a frame boundary.
- */
-static void *mptmq_reply_frame(struct mptmq_ioc *ioc, u32 desc)
-{
-	u32 off = (desc << 1) - ioc->reply_low;
-
-	if (off >= ioc->reply_depth * MPTMQ_REPLY_FRAME_SIZE || off % MPTMQ_REPLY_FRAME_SIZE)
-		return NULL;
-	return ioc->pool + ioc->reply_offset + off;
-}
-
 static DEFINE_RATELIMIT_STATE(mptmq_status_rs, DEFAULT_RATELIMIT_INTERVAL,
 			      DEFAULT_RATELIMIT_BURST);
 
 /*
- * The one place that turns an MPI SCSI IO reply into a midlayer result:
- * host byte, SAM status, sense (no more than the device reported and our
- * slot holds) and residual (the transfer clamped to what was asked).
+ * The one place that turns an MPI SCSI IO reply into a midlayer result;
+ * the mapping itself is mptmq_decode_scsi_reply().
  */
 static void mptmq_map_status(struct mptmq_ioc *ioc, struct scsi_cmnd *scmd,
 			     unsigned int tag, const struct mpi_scsi_io_reply *rep)
 {
 	struct mptmq_cmd *cmd = scsi_cmd_priv(scmd);
-	u16 status = le16_to_cpu(rep->ioc_status) & MPI_IOCSTATUS_MASK;
-	u32 xfer = min(le32_to_cpu(rep->transfer_count), cmd->data_length);
-	u8 state = rep->scsi_state;
-	u8 sam = rep->scsi_status;
-	int host = DID_OK;
+	struct mptmq_result res;
 
-	scsi_set_resid(scmd, scsi_bufflen(scmd) - xfer);
-
-	if (state & MPI_SCSI_STATE_AUTOSENSE_VALID) {
-		u32 n = min_t(u32, le32_to_cpu(rep->sense_count), MPTMQ_SENSE_SIZE);
-
-		memcpy(scmd->sense_buffer, mptmq_sense(ioc, tag), n);
-	}
-
-	switch (status) {
-	case MPI_IOCSTATUS_SUCCESS:
-	case MPI_IOCSTATUS_SCSI_RECOVERED_ERROR:
-	case MPI_IOCSTATUS_SCSI_DATA_UNDERRUN:
-	case MPI_IOCSTATUS_SCSI_RESIDUAL_MISMATCH:
-		if (state & (MPI_SCSI_STATE_NO_SCSI_STATUS | MPI_SCSI_STATE_TERMINATED)) {
-			host = DID_SOFT_ERROR;
-			sam = 0;
-		} else if (sam == SAM_STAT_GOOD && xfer < scmd->underflow) {
-			/* Less data than the midlayer can accept: retry. */
-			host = DID_SOFT_ERROR;
-		}
-		break;
-	case MPI_IOCSTATUS_SCSI_TASK_TERMINATED:
-	case MPI_IOCSTATUS_SCSI_IOC_TERMINATED:
-	case MPI_IOCSTATUS_SCSI_EXT_TERMINATED:
-		host = DID_RESET;
-		sam = 0;
-		break;
-	case MPI_IOCSTATUS_SCSI_INVALID_BUS:
-	case MPI_IOCSTATUS_SCSI_INVALID_TARGETID:
-		host = DID_BAD_TARGET;
-		sam = 0;
-		break;
-	case MPI_IOCSTATUS_SCSI_DEVICE_NOT_THERE:
-		host = DID_NO_CONNECT;
-		sam = 0;
-		break;
-	case MPI_IOCSTATUS_BUSY:
-	case MPI_IOCSTATUS_INSUFFICIENT_RESOURCES:
-		sam = SAM_STAT_BUSY;
-		break;
-	case MPI_IOCSTATUS_SCSI_IO_DATA_ERROR:
-	case MPI_IOCSTATUS_SCSI_PROTOCOL_ERROR:
-		host = DID_SOFT_ERROR;
-		sam = 0;
-		break;
-	default:
-		/* Overrun, bad SGL, bad field: the request was wrong. */
-		if (__ratelimit(&mptmq_status_rs))
-			scmd_printk(KERN_WARNING, scmd,
-				    "IOCStatus 0x%04x, LogInfo 0x%08x for opcode 0x%02x: failing it\n",
-				    status, le32_to_cpu(rep->ioc_log_info), scmd->cmnd[0]);
-		host = DID_ERROR;
-		sam = 0;
-		break;
-	}
-	scmd->result = (host << 16) | sam;
+	mptmq_decode_scsi_reply(rep, scsi_bufflen(scmd), cmd->data_length, scmd->underflow,
+				MPTMQ_SENSE_SIZE, &res);
+	scsi_set_resid(scmd, res.resid);
+	if (res.sense_len)
+		memcpy(scmd->sense_buffer, mptmq_sense(ioc, tag), res.sense_len);
+	if (res.unexpected && __ratelimit(&mptmq_status_rs))
+		scmd_printk(KERN_WARNING, scmd,
+			    "IOCStatus 0x%04x, LogInfo 0x%08x for opcode 0x%02x: failing it\n",
+			    le16_to_cpu(rep->ioc_status) & MPI_IOCSTATUS_MASK,
+			    le32_to_cpu(rep->ioc_log_info), scmd->cmnd[0]);
+	scmd->result = (res.host << 16) | res.sam;
 }
 
 static void mptmq_complete_scsi(struct mptmq_ioc *ioc, unsigned int tag,
@@ -170,14 +108,17 @@ static void mptmq_process_reply(struct mptmq_ioc *ioc, u32 desc)
 	u32 ctx = desc;
 
 	if (desc & MPI_REPLY_ADDRESS) {
-		rep = mptmq_reply_frame(ioc, desc);
-		if (!rep) {
+		long off = mptmq_reply_offset(desc, ioc->reply_low, ioc->reply_depth,
+					      MPTMQ_REPLY_FRAME_SIZE);
+
+		if (off < 0) {
 			atomic_inc(&ioc->stats.bad_replies);
 			dev_warn_ratelimited(&ioc->pdev->dev,
 					     "reply descriptor %08x names no reply frame of ours: dropped\n",
 					     desc);
 			return;
 		}
+		rep = ioc->pool + ioc->reply_offset + off;
 		ctx = le32_to_cpu(rep->msg_context);
 		len = clamp_t(unsigned int, rep->msg_length * 4, sizeof(*rep),
 			      MPTMQ_REPLY_FRAME_SIZE);

@@ -15,101 +15,6 @@
 #include "mptmq.h"
 #include "mptmq_trace.h"
 
-#define MPTMQ_SGE_LAST_FLAGS	(MPI_SGE_FLAGS_LAST_ELEMENT | \
-				 MPI_SGE_FLAGS_END_OF_BUFFER | \
-				 MPI_SGE_FLAGS_END_OF_LIST)
-
-/* Write one simple element at @pos; return the position after it. */
-static u8 *mptmq_put_simple(struct mptmq_ioc *ioc, u8 *pos, u32 flags_length, dma_addr_t addr)
-{
-	if (ioc->sge64) {
-		struct mpi_sge_simple64 *s = (void *)pos;
-
-		s->flags_length = cpu_to_le32(flags_length | MPI_SGE_FLAGS_64BIT_ADDRESS);
-		s->address_low = cpu_to_le32(lower_32_bits(addr));
-		s->address_high = cpu_to_le32(upper_32_bits(addr));
-	} else {
-		struct mpi_sge_simple32 *s = (void *)pos;
-
-		s->flags_length = cpu_to_le32(flags_length);
-		s->address = cpu_to_le32(lower_32_bits(addr));
-	}
-	return pos + ioc->sge_size;
-}
-
-/* Write a chain element at @pos pointing at a @len byte segment at @addr. */
-static void mptmq_put_chain(struct mptmq_ioc *ioc, u8 *pos, unsigned int len,
-			    unsigned int next_offset, dma_addr_t addr)
-{
-	if (ioc->sge64) {
-		struct mpi_sge_chain64 *c = (void *)pos;
-
-		c->length = cpu_to_le16(len);
-		c->next_chain_offset = next_offset;
-		c->flags = MPI_SGE_CHAIN_FLAGS | MPI_SGE_CHAIN_FLAGS_64BIT;
-		c->address_low = cpu_to_le32(lower_32_bits(addr));
-		c->address_high = cpu_to_le32(upper_32_bits(addr));
-	} else {
-		struct mpi_sge_chain32 *c = (void *)pos;
-
-		c->length = cpu_to_le16(len);
-		c->next_chain_offset = next_offset;
-		c->flags = MPI_SGE_CHAIN_FLAGS;
-		c->address = cpu_to_le32(lower_32_bits(addr));
-	}
-}
-
-/*
- * Build the SGL of @req (frame of @tag) from @nseg mapped segments.  The
- * elements fill the frame, then the tag's chain segments; the last slot of
- * every full segment is a chain element to the next one, and the simple
- * element before it carries LAST_ELEMENT as MPI requires.  The limits set
- * at probe guarantee that @nseg elements fit.
- */
-static void mptmq_build_sgl(struct mptmq_ioc *ioc, struct mpi_scsi_io_request *req,
-			    unsigned int tag, struct scsi_cmnd *scmd, int nseg, u32 dir)
-{
-	u8 *frame = (u8 *)req, *pos = frame + MPI_SCSIIO_SGL_OFFSET, *prev = NULL;
-	unsigned int room = (ioc->frame_size - MPI_SCSIIO_SGL_OFFSET) / ioc->sge_size;
-	unsigned int per_seg = ioc->frame_size / ioc->sge_size;
-	u8 *seg = mptmq_chain(ioc, tag);
-	dma_addr_t seg_dma = mptmq_chain_dma(ioc, tag);
-	struct scatterlist *sg;
-	int i;
-
-	if (!nseg) {
-		/* The IOC wants one valid element even without data. */
-		mptmq_put_simple(ioc, pos, MPI_SGE_FLAGS_SIMPLE | MPTMQ_SGE_LAST_FLAGS | dir, 0);
-		return;
-	}
-
-	scsi_for_each_sg(scmd, sg, nseg, i) {
-		unsigned int left = nseg - i;
-		u32 flags = MPI_SGE_FLAGS_SIMPLE | dir;
-
-		if (room == 1 && left > 1) {
-			unsigned int n = min(left, per_seg);
-			unsigned int next = left > per_seg ? (per_seg - 1) * ioc->sge_size / 4 : 0;
-
-			if (prev)
-				((__le32 *)prev)[0] |= cpu_to_le32(MPI_SGE_FLAGS_LAST_ELEMENT);
-			if (pos >= frame && pos < frame + ioc->frame_size)
-				req->chain_offset = (pos - frame) / 4;
-			mptmq_put_chain(ioc, pos, n * ioc->sge_size, next, seg_dma);
-			pos = seg;
-			seg += ioc->frame_size;
-			seg_dma += ioc->frame_size;
-			room = per_seg;
-			prev = NULL;
-		}
-		if (left == 1)
-			flags |= MPTMQ_SGE_LAST_FLAGS;
-		prev = pos;
-		pos = mptmq_put_simple(ioc, pos, flags | sg_dma_len(sg), sg_dma_address(sg));
-		room--;
-	}
-}
-
 /*
  * DataLength for the request.  For disk READ/WRITE the IOC must be told
  * exactly what the CDB moves: some implementations (QEMU's model among
@@ -124,7 +29,7 @@ static u32 mptmq_data_length(struct scsi_cmnd *scmd)
 	const u8 *cdb = scmd->cmnd;
 	u64 blocks;
 
-	if (sdev->type != TYPE_DISK || !sdev->sector_size)
+	if ((sdev->type != TYPE_DISK && sdev->type != TYPE_ZBC) || !sdev->sector_size)
 		return len;
 	switch (cdb[0]) {
 	case READ_6:
@@ -235,7 +140,8 @@ int mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 	cmd->data_length = mptmq_data_length(scmd);
 	req->data_length = cpu_to_le32(cmd->data_length);
 	req->sense_buffer_low = cpu_to_le32(mptmq_sense_low(ioc, tag));
-	mptmq_build_sgl(ioc, req, tag, scmd, nseg, dir);
+	mptmq_sgl_build(&ioc->geom, (u8 *)req, mptmq_chain(ioc, tag), mptmq_chain_dma(ioc, tag),
+			scsi_sglist(scmd), nseg, dir);
 
 	/*
 	 * The IOC reset path flips the state and then waits for an RCU grace
@@ -246,7 +152,7 @@ int mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 	rcu_read_lock();
 	switch (mptmq_state(ioc)) {
 	case MPTMQ_STATE_RUNNING:
-		trace_mptmq_submit(ioc, scmd, tag);
+		trace_mptmq_submit(ioc, scmd, tag, nseg);
 		/* writel orders the frame's coherent-memory stores before the post. */
 		mptmq_writel(ioc, mptmq_frame_low(ioc, tag), MPI_REG_REQUEST_FIFO);
 		break;

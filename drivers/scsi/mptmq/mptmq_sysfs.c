@@ -87,8 +87,8 @@ static ssize_t queue_limits_show(struct device *dev, struct device_attribute *at
 			  "global_credits %u\nreply_queue_depth %u\ncan_queue %u\nframe_size %u\n"
 			  "max_chain_depth %u\nchain_segments %u\nmax_sge %u\nsge_bits %u\nmsi %u\n",
 			  ioc->facts.global_credits, ioc->facts.reply_queue_depth, ioc->nr_io,
-			  ioc->frame_size, ioc->facts.max_chain_depth, ioc->chain_segs,
-			  ioc->max_sge, ioc->sge64 ? 64 : 32, ioc->msi);
+			  ioc->geom.frame_size, ioc->facts.max_chain_depth, ioc->chain_segs,
+			  ioc->max_sge, ioc->geom.sge64 ? 64 : 32, ioc->msi);
 }
 static DEVICE_ATTR_RO(queue_limits);
 

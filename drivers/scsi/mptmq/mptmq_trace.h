@@ -18,8 +18,8 @@
 struct mptmq_ioc;
 
 TRACE_EVENT(mptmq_submit,
-	TP_PROTO(struct mptmq_ioc *ioc, struct scsi_cmnd *scmd, unsigned int tag),
-	TP_ARGS(ioc, scmd, tag),
+	TP_PROTO(struct mptmq_ioc *ioc, struct scsi_cmnd *scmd, unsigned int tag, int nseg),
+	TP_ARGS(ioc, scmd, tag, nseg),
 	TP_STRUCT__entry(
 		__field(unsigned int, host_no)
 		__field(unsigned int, tag)
@@ -27,6 +27,7 @@ TRACE_EVENT(mptmq_submit,
 		__field(u64, lun)
 		__field(u8, opcode)
 		__field(unsigned int, len)
+		__field(int, nseg)
 	),
 	TP_fast_assign(
 		__entry->host_no = scmd->device->host->host_no;
@@ -35,10 +36,11 @@ TRACE_EVENT(mptmq_submit,
 		__entry->lun = scmd->device->lun;
 		__entry->opcode = scmd->cmnd[0];
 		__entry->len = scsi_bufflen(scmd);
+		__entry->nseg = nseg;
 	),
-	TP_printk("host%u tag=%u target=%u lun=%llu opcode=0x%02x len=%u",
+	TP_printk("host%u tag=%u target=%u lun=%llu opcode=0x%02x len=%u sges=%d",
 		  __entry->host_no, __entry->tag, __entry->id, __entry->lun,
-		  __entry->opcode, __entry->len)
+		  __entry->opcode, __entry->len, __entry->nseg)
 );
 
 TRACE_EVENT(mptmq_complete,
