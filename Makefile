@@ -5,6 +5,13 @@
 #   make                    build mptmq.ko for the running kernel (or KDIR)
 #   make install            modules_install into updates/ and depmod
 #   make uninstall          remove the installed module and depmod
+#   make dkms-install       put this tree under DKMS (/usr/src/mptmq-<version>) and
+#                           build and install it for every installed kernel >= 6.1
+#   make dkms-remove        remove it from DKMS again (every kernel, and the source)
+#   make install-blacklist  install tools/modprobe.d/mptmq.conf: mptsas and mptspi are
+#                           no longer autoloaded, so mptmq binds at boot (not by default!)
+#   make uninstall-blacklist  remove it again
+#   make install-tools      install tools/mptmq-bind into $(SBINDIR)
 #   make demo               boot a QEMU VM with an emulated LSI SAS1068 behind a
 #                           PCIe-to-PCI bridge and a strict IOMMU, load mptmq, use the disks
 #   make check              every test: builds (W=1, sparse) per Debian kernel + the VM suite
@@ -13,14 +20,19 @@
 # KERNELRELEASE and KDIR may be overridden, e.g.
 #   make KERNELRELEASE=6.12.117+deb12-amd64
 #   make KDIR=/usr/src/linux-headers-6.1.0-56-amd64
+# DESTDIR, MODPROBE_D (/etc/modprobe.d) and SBINDIR (/usr/local/sbin) apply to
+# the *-blacklist and *-tools targets.
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 MODDIR := drivers/scsi/mptmq
 # Extra kbuild arguments, e.g. KBUILD_ARGS="W=1 C=2"
 KBUILD_ARGS ?=
+MODPROBE_D ?= /etc/modprobe.d
+SBINDIR ?= /usr/local/sbin
 
 .PHONY: all modules clean install uninstall check demo bench sparse help
+.PHONY: dkms-install dkms-remove install-blacklist uninstall-blacklist install-tools uninstall-tools
 
 all: modules
 
@@ -42,6 +54,27 @@ uninstall:
 	      /lib/modules/$(KERNELRELEASE)/updates/mptmq.ko*
 	depmod -a $(KERNELRELEASE)
 
+dkms-install:
+	bash selftests/dkms-setup.sh install
+
+dkms-remove:
+	bash selftests/dkms-setup.sh remove
+
+install-blacklist:
+	install -D -m 0644 tools/modprobe.d/mptmq.conf $(DESTDIR)$(MODPROBE_D)/mptmq.conf
+	@echo "mptsas and mptspi are no longer loaded by alias; if your initramfs holds them,"
+	@echo "run update-initramfs -u (see $(MODPROBE_D)/mptmq.conf)"
+
+uninstall-blacklist:
+	rm -f $(DESTDIR)$(MODPROBE_D)/mptmq.conf
+	@echo "if you ran update-initramfs -u after install-blacklist, run it again"
+
+install-tools:
+	install -D -m 0755 tools/mptmq-bind $(DESTDIR)$(SBINDIR)/mptmq-bind
+
+uninstall-tools:
+	rm -f $(DESTDIR)$(SBINDIR)/mptmq-bind
+
 check:
 	bash selftests/check.sh
 
@@ -52,4 +85,4 @@ bench:
 	bash selftests/bench/bench.sh
 
 help:
-	@sed -n '3,17p' Makefile
+	@sed -n '3,/^$$/p' Makefile
