@@ -32,39 +32,6 @@ usage()
 	exit 2
 }
 
-# suite_disks - the fixture every test reads from the manifest.
-suite_disks()
-{
-	vm_add_disk d0 raw 0 0 64M		# read-only content checks
-	vm_add_disk d1 raw 1 0 64M		# scratch: patterns and fio
-	vm_disk_pattern d1 2048
-	vm_manifest MPT_SCRATCH_DISK=d1
-	vm_add_disk d2 raw 2 1 16M		# a LUN-1-only target
-	vm_add_disk dn null 3 0 256M		# null-co, no backing file
-	vm_add_disk db blkdebug 4 0 16M		# read errors at fixed sectors
-}
-
-# suite_summary TEST... - normalise the guest's KTAP into <rundir>/summary;
-# a test without a result (VM crash, timeout) counts as failed.
-suite_summary()
-{
-	local t line status
-	: >"$VM_RUNDIR/summary"
-	for t in iommu_strict "$@"; do
-		[[ $t == iommu_strict ]] || t=test_$t
-		line=$(grep -E "^(not )?ok [0-9]+ $t( |\$)" "$VM_RUNDIR/results.ktap" 2>/dev/null | tail -n 1)
-		case $line in
-		"not ok "*) status=FAIL ;;
-		*"# SKIP"*) status=SKIP ;;
-		"ok "*) status=PASS ;;
-		*) status=FAIL line="(no result)" ;;
-		esac
-		echo "$status $t${line:+  $line}" >>"$VM_RUNDIR/summary"
-	done
-	sed 's/  .*//' "$VM_RUNDIR/summary"
-	! grep -q '^FAIL' "$VM_RUNDIR/summary"
-}
-
 main()
 {
 	local series=6.1 name="" ko="" tests=() rc=0
@@ -87,8 +54,7 @@ main()
 		esac
 		shift
 	done
-	((${#tests[@]})) || read -ra tests <<<"$(sed -n 's/^TEST_PROGS *:= *//p' \
-		"$VM_TREE/selftests/Makefile" | sed -E 's/test_([a-z_]+)\.sh/\1/g')"
+	((${#tests[@]})) || read -ra tests <<<"$(vm_suite_tests)"
 	vm_defaults
 	VM_KVER=$(vm_pick_kernel "$series")
 	case $VM_DRIVER in
@@ -96,7 +62,7 @@ main()
 	mptmq)
 		if [[ -z $ko ]]; then
 			ko=$(vm_module_path "$VM_KVER")
-			[[ -e $ko ]] || vm_build_module "$VM_KVER"
+			[[ -e $ko ]] || vm_build_module "$VM_KVER" >&2
 		fi
 		[[ -e $ko ]] || { vm_log "no $ko"; exit 1; }
 		VM_GUEST_ENV+=("MPTMQ_KO=$(realpath "$ko")")
@@ -106,15 +72,13 @@ main()
 
 	: "${name:=$VM_KVER-$VM_DRIVER-msi$VM_MSI-bridge$VM_BRIDGE}"
 	vm_rundir_new "$VM_OUT/vm/$name"
-	suite_disks
-	# Run a snapshot of the tests: the tree may change during the run.
-	mkdir "$VM_RUNDIR/selftests"
-	cp "$VM_TREE"/selftests/{*.sh,settings,Makefile} "$VM_RUNDIR/selftests/"
+	vm_suite_disks
+	vm_suite_snapshot
 	vm_log "$name: booting, results in $VM_RUNDIR"
 	vm_run bash "$VM_RUNDIR/selftests/run_tests.sh" "${tests[@]}" || rc=$?
 	vm_log "$name: VM finished in ${VM_ELAPSED}s, status $rc"
 	[[ $VM_CONSOLE == stdio ]] || cat "$VM_RUNDIR/guest.log" 2>/dev/null || true
-	if ! suite_summary "${tests[@]}" || ((rc != 0)); then
+	if ! vm_suite_summary "${tests[@]}" || ((rc != 0)); then
 		vm_log "$name: FAILED; serial console: $VM_RUNDIR/serial.log"
 		vm_serial_tail 20 >&2
 		exit 1

@@ -383,24 +383,91 @@ vm_module_path()
 	echo "$VM_OUT/build/$1/drivers/scsi/mptmq/mptmq.ko"
 }
 
-# vm_build_module KVER [KBUILD_ARG...] - copy the tree (without out/ and
-# .git/) to out/build/KVER, so kernels do not clobber each other's objects,
-# and build mptmq.ko there against /lib/modules/KVER/build.  The build log
-# goes to out/build/KVER.log (and stdout).  Returns make's status.
+# vm_tree_files - the tree's source files (tracked or new, not ignored:
+# no out/, no build products), relative to the tree.
+vm_tree_files()
+{
+	git -C "$VM_TREE" ls-files --cached --others --exclude-standard 2>/dev/null ||
+		(cd "$VM_TREE" && find . -path ./out -prune -o -path ./.git -prune \
+			-o -type f ! -name '*.o' ! -name '*.ko' ! -name '.*.cmd' -print)
+}
+
+# vm_build_module KVER [KBUILD_ARG...] - mirror the tree's sources into
+# out/build/KVER (so kernels do not clobber each other's objects; only
+# changed files are copied, so make rebuilds only what changed) and build
+# mptmq.ko there against /lib/modules/KVER/build.  Prints the build log;
+# returns make's status.  vm_module_path tells where the .ko is.
 vm_build_module()
 {
-	local kver=$1 dst=$VM_OUT/build/$1
+	local kver=$1 dst=$VM_OUT/build/$1 f
 	shift
 	mkdir -p "$dst"
-	# Refresh the copy; keep objects whose sources did not change.
-	tar -C "$VM_TREE" --exclude=./out --exclude=./.git -cf - . |
-		tar -C "$dst" --keep-newer-files -xf - 2>/dev/null
-	# Files deleted from the tree must not linger in the copy.
-	(cd "$dst" && find . -name '*.[ch]' -o -name Kbuild -o -name Makefile) |
+	while read -r f; do
+		[[ -f $VM_TREE/$f ]] || continue
+		if ! cmp -s "$VM_TREE/$f" "$dst/$f"; then
+			mkdir -p "$(dirname "$dst/$f")"
+			cp "$VM_TREE/$f" "$dst/$f"
+		fi
+	done < <(vm_tree_files)
+	# Sources deleted from the tree must not linger in the copy.
+	(cd "$dst" && find . \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) -printf '%P\n') |
 		while read -r f; do
 			[[ -e $VM_TREE/$f ]] || rm -f "$dst/$f"
 		done
-	make -C "/lib/modules/$kver/build" M="$dst" "$@" modules 2>&1 |
-		tee "$VM_OUT/build/$kver.log"
-	return "${PIPESTATUS[0]}"
+	make -C "/lib/modules/$kver/build" M="$dst" "$@" modules 2>&1
+}
+
+# ------------------------------------------------------------ the selftest suite
+
+# vm_suite_tests - the default test list: TEST_PROGS of selftests/Makefile
+# (test_NAME.sh -> NAME).
+vm_suite_tests()
+{
+	sed -n 's/^TEST_PROGS *:= *//p' "$VM_TREE/selftests/Makefile" |
+		sed -E 's/test_([a-z_]+)\.sh/\1/g'
+}
+
+# vm_suite_disks - the disk fixture the selftests read from the manifest:
+# scsi-ids 0-4 in a row (so "rank" and "id" target numbering agree).
+vm_suite_disks()
+{
+	vm_add_disk d0 raw 0 0 64M		# read-only content checks
+	vm_add_disk d1 raw 1 0 64M		# scratch: patterns and fio
+	vm_disk_pattern d1 2048
+	vm_manifest MPT_SCRATCH_DISK=d1
+	vm_add_disk d2 raw 2 1 16M		# a LUN-1-only target
+	vm_add_disk dn null 3 0 256M		# null-co, no backing file
+	vm_add_disk db blkdebug 4 0 16M		# read errors at fixed sectors
+}
+
+# vm_suite_snapshot - copy the selftests into $VM_RUNDIR/selftests: the
+# guest runs that copy, so edits to the tree cannot reach a running suite.
+vm_suite_snapshot()
+{
+	mkdir -p "$VM_RUNDIR/selftests"
+	cp "$VM_TREE"/selftests/{*.sh,settings,Makefile} "$VM_RUNDIR/selftests/"
+}
+
+# vm_suite_summary TEST... - normalise the guest's KTAP
+# ($VM_RUNDIR/results.ktap) into $VM_RUNDIR/summary, one line per test:
+# "PASS|FAIL|SKIP test_NAME [KTAP line]", iommu_strict first.  A test
+# without a result (VM crash, timeout) is a FAIL.  Prints the lines without
+# the KTAP part; succeeds when nothing failed.
+vm_suite_summary()
+{
+	local t line status
+	: >"$VM_RUNDIR/summary"
+	for t in iommu_strict "$@"; do
+		[[ $t == iommu_strict ]] || t=test_$t
+		line=$(grep -E "^(not )?ok [0-9]+ $t( |\$)" "$VM_RUNDIR/results.ktap" 2>/dev/null | tail -n 1)
+		case $line in
+		"not ok "*) status=FAIL ;;
+		*"# SKIP"*) status=SKIP ;;
+		"ok "*) status=PASS ;;
+		*) status=FAIL line="(no result)" ;;
+		esac
+		echo "$status $t${line:+ $line}" >>"$VM_RUNDIR/summary"
+	done
+	cut -d' ' -f1,2 "$VM_RUNDIR/summary"
+	! grep -q '^FAIL' "$VM_RUNDIR/summary"
 }
