@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_dkms.sh - the module DKMS installed (selftests/dkms-setup.sh install,
+# run on the host before the VM boots: the guest's root is the host's /) is
+# what "modprobe mptmq" loads, and it owns the controller although the
+# in-kernel mptsas is installed too; then the controller goes to mptsas
+# (mptmq-bind reset) and every disk comes back under it.
+#
+# Skips unless modinfo finds mptmq for the running kernel under
+# /lib/modules/<kver>/updates/dkms or /extra.  Leaves the controller with
+# the driver under test, loaded the usual way (lib.sh load_driver).
+
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# bind_tool - as in test_bind.sh.
+bind_tool()
+{
+	local d start
+	[[ -n ${MPTMQ_BIND:-} ]] && { echo "$MPTMQ_BIND"; return 0; }
+	for start in "$(cd "$(dirname "$0")" && pwd)" "$(dirname "${MPTMQ_KO:-/}")"; do
+		d=$start
+		while [[ $d != / && $d != . ]]; do
+			[[ -r $d/tools/mptmq-bind ]] && { echo "$d/tools/mptmq-bind"; return 0; }
+			d=$(dirname "$d")
+		done
+	done
+	return 1
+}
+
+# as_driver DRIVER CMD [ARG...] - lib.sh's topology helpers for DRIVER.
+as_driver()
+{
+	local MPT_DRIVER=$1 MPT_TARGET_MAP
+	MPT_TARGET_MAP=$([[ $1 == mptsas ]] && echo rank || echo id)
+	shift
+	"$@"
+}
+
+pci_driver()
+{
+	local l
+	l=$(readlink "$PCI_DEV/driver") || { echo -; return; }
+	echo "${l##*/}"
+}
+
+# bound_to DRIVER - the controller's driver is DRIVER.
+bound_to()
+{
+	[[ $(pci_driver) == "$1" ]]
+}
+
+# unload_all - no Fusion driver and no mptmq loaded, the controller unbound,
+# no driver_override.
+unload_all()
+{
+	echo >"$PCI_DEV/driver_override"
+	[[ -d /sys/module/mptmq ]] && { rmmod mptmq || return 1; }
+	modprobe -r mptsas mptspi mptscsih mptbase || return 1
+	echo "driver: $(pci_driver), driver_override: $(<"$PCI_DEV/driver_override")"
+	[[ $(pci_driver) == - ]]
+}
+
+# modprobe_dkms - "modprobe -v mptmq" inserts the DKMS module, by name,
+# with nothing else pointing at it.
+modprobe_dkms()
+{
+	local out
+	out=$(modprobe -v mptmq 2>&1) || { echo "$out"; return 1; }
+	echo "$out"
+	grep -qE "^insmod $DKMS_KO( |\$)" <<<"$out" ||
+		{ echo "modprobe did not insert $DKMS_KO"; return 1; }
+	echo "loaded: version $(</sys/module/mptmq/version), srcversion $(</sys/module/mptmq/srcversion)"
+	[[ $(</sys/module/mptmq/srcversion) == "$(modinfo -F srcversion "$DKMS_KO")" ]]
+}
+
+# owned_by DRIVER - the controller is bound to DRIVER and every disk appears
+# and reads under it.
+owned_by()
+{
+	local d blk
+	wait_for 30 bound_to "$1"
+	echo "${PCI_DEV##*/}: driver $(pci_driver), expected $1"
+	[[ $(pci_driver) == "$1" ]] || return 1
+	as_driver "$1" wait_for 60 mpt_disks_ready ||
+		{ echo "not every disk appeared under $1 within 60 s"; return 1; }
+	for d in "${MPT_DISKS[@]}"; do
+		blk=$(as_driver "$1" disk_block "$d") || return 1
+		dd if="$blk" of=/dev/null bs=64k count=1 iflag=direct status=none || return 1
+		echo "$d: $(as_driver "$1" disk_hctl "$d") $blk"
+	done
+}
+
+# to_mptsas - mptmq-bind reset hands the controller to mptsas.
+to_mptsas()
+{
+	sh "$BIND" reset "${PCI_DEV##*/}" && owned_by mptsas
+}
+
+# to_mptmq - mptmq-bind mptmq takes it back for the DKMS module.
+to_mptmq()
+{
+	sh "$BIND" mptmq "${PCI_DEV##*/}" && owned_by mptmq
+}
+
+# restore - the driver under test, loaded as the other tests expect.
+restore()
+{
+	unload_all || return 1
+	load_driver
+}
+
+mpt_load_manifest
+KVER=$(uname -r)
+DKMS_KO=$(modinfo -k "$KVER" -n mptmq 2>/dev/null)
+case $DKMS_KO in
+/lib/modules/"$KVER"/updates/dkms/* | /lib/modules/"$KVER"/extra/*) ;;
+*) ktap_skip_all "mptmq is not installed by DKMS for $KVER (modinfo: '${DKMS_KO:-none}'); run selftests/dkms-setup.sh install on the host" ;;
+esac
+PCI_DEV=$(mpt_pci_dev) || ktap_skip_all "no LSI SAS1068 PCI function (1000:0054)"
+BIND=$(bind_tool) || ktap_skip_all "tools/mptmq-bind not found (set MPTMQ_BIND)"
+modinfo mptsas >/dev/null 2>&1 || ktap_skip_all "no mptsas module for $KVER"
+ktap_print_header
+ktap_set_plan 6
+ktap_print_msg "kernel $KVER, DKMS module $DKMS_KO, in-kernel $(modinfo -n mptsas)"
+
+ktap_check unbound unload_all
+ktap_check modprobe_mptmq modprobe_dkms
+ktap_check owned_by_mptmq owned_by mptmq
+ktap_check reset_to_mptsas to_mptsas
+ktap_check back_to_mptmq to_mptmq
+ktap_check restore restore
+ktap_finished
