@@ -114,8 +114,8 @@ error_counters()
 	local v keys
 	v=$(<"$SHOST/error_counters") || return 1
 	echo "$v"
-	keys=$(awk '{ print $1 }' <<<"$v" | tr '\n' ' ')
-	[[ $keys == "$(tr '\n' ' ' <<<"$ERROR_COUNTERS") " ]] || { echo "keys: $keys"; return 1; }
+	keys=$(awk '{ print $1 }' <<<"$v" | xargs)
+	[[ $keys == "$(xargs <<<"$ERROR_COUNTERS")" ]] || { echo "keys: $keys"; return 1; }
 	! awk '$2 !~ /^[0-9]+$/ { bad = 1 } END { exit !bad }' <<<"$v"
 }
 
