@@ -10,21 +10,25 @@
 # ", N skipped" when something skipped).  Exit status 1 if anything failed.
 #
 # Environment:
-#   MPTMQ_CHECK_KERNELS  kernel series to build for (default "6.1 6.12")
+#   MPTMQ_CHECK_KERNELS  kernel series to build for (default "6.1 6.12";
+#                        empty: no builds)
 #   MPTMQ_CHECK_MATRIX   VM runs, "KERNEL:DRIVER[:OPT=VAL,...]" separated by
 #                        spaces; OPT is msi or bridge (default on/off as in
-#                        run.sh).  Default "6.1:mptsas:msi=off 6.12:mptsas:msi=on"
+#                        run.sh).  Default "6.1:mptsas:msi=off 6.12:mptsas:msi=on";
+#                        empty: no VMs
 #   MPTMQ_CHECK_TESTS    test subset, e.g. "probe data" (default: all)
 #   MPTMQ_CHECK_JOBS     VMs run in parallel (default 2)
 #   MPTMQ_CHECK_BUILD    0 to skip step 1
 #   MPTMQ_OUT            output directory (default <tree>/out)
+#   MPTMQ_TREE           tree to build (default the one holding this script)
 
 set -uo pipefail
 SELFTESTS=$(cd "$(dirname "$0")" && pwd)
 . "$SELFTESTS/vm/vmlib.sh"
 
-KERNELS=${MPTMQ_CHECK_KERNELS:-6.1 6.12}
-MATRIX=${MPTMQ_CHECK_MATRIX:-6.1:mptsas:msi=off 6.12:mptsas:msi=on}
+# Set but empty means none (no builds / no VMs).
+KERNELS=${MPTMQ_CHECK_KERNELS-6.1 6.12}
+MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptsas:msi=off 6.12:mptsas:msi=on}
 TESTS=${MPTMQ_CHECK_TESTS:-}
 JOBS=${MPTMQ_CHECK_JOBS:-2}
 CHECK_OUT=$VM_OUT/check

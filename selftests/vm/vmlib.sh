@@ -45,7 +45,10 @@
 # dmesg.txt, manifest.sh (disk fixtures), qemu.cmdline.
 
 VM_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-VM_TREE=$(cd "$VM_LIB_DIR/../.." && pwd)
+VM_SELFTESTS=$(cd "$VM_LIB_DIR/.." && pwd)
+# The tree vm_build_module builds (MPTMQ_TREE: another one, e.g. to test the
+# build checks with a throwaway module).
+VM_TREE=${MPTMQ_TREE:-$(cd "$VM_SELFTESTS/.." && pwd)}
 VM_OUT=${MPTMQ_OUT:-$VM_TREE/out}
 
 # Status codes vm_run returns besides the guest command's own exit code.
@@ -322,7 +325,8 @@ vm_qemu_args()
 }
 
 # vm_run CMD [ARG...] - boot the VM, run CMD (in the tree's top directory,
-# with VM_GUEST_ENV and MPT_MANIFEST exported) inside it, power off.
+# with VM_GUEST_ENV, MPT_MANIFEST and MPTMQ_TREE exported) inside it, power
+# off.
 # Returns CMD's exit status, $VM_RC_TIMEOUT or $VM_RC_NORESULT; its output
 # is in $VM_RUNDIR/guest.log.
 vm_run()
@@ -337,6 +341,7 @@ vm_run()
 	{
 		echo "# guest command, written by vmlib.sh"
 		printf 'export MPT_MANIFEST=%q\n' "$VM_RUNDIR/manifest.sh"
+		printf 'export MPTMQ_TREE=%q\n' "$VM_TREE"
 		for kv in "${VM_GUEST_ENV[@]}"; do
 			printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
 		done
@@ -423,21 +428,32 @@ vm_build_module()
 # (test_NAME.sh -> NAME).
 vm_suite_tests()
 {
-	sed -n 's/^TEST_PROGS *:= *//p' "$VM_TREE/selftests/Makefile" |
+	sed -n 's/^TEST_PROGS *:= *//p' "$VM_SELFTESTS/Makefile" |
 		sed -E 's/test_([a-z_]+)\.sh/\1/g'
 }
 
 # vm_suite_disks - the disk fixture the selftests read from the manifest:
 # scsi-ids 0-4 in a row (so "rank" and "id" target numbering agree).
+# VM_DISK_OPTS_<name>, when set, adds vm_add_disk options to disk <name>
+# (e.g. VM_DISK_OPTS_d1="drive=throttling.bps-total=65536").
 vm_suite_disks()
 {
-	vm_add_disk d0 raw 0 0 64M		# read-only content checks
-	vm_add_disk d1 raw 1 0 64M		# scratch: patterns and fio
+	vm_suite_disk d0 raw 0 0 64M		# read-only content checks
+	vm_suite_disk d1 raw 1 0 64M		# scratch: patterns and fio
 	vm_disk_pattern d1 2048
 	vm_manifest MPT_SCRATCH_DISK=d1
-	vm_add_disk d2 raw 2 1 16M		# a LUN-1-only target
-	vm_add_disk dn null 3 0 256M		# null-co, no backing file
-	vm_add_disk db blkdebug 4 0 16M		# read errors at fixed sectors
+	vm_suite_disk d2 raw 2 1 16M		# a LUN-1-only target
+	vm_suite_disk dn null 3 0 256M		# null-co, no backing file
+	vm_suite_disk db blkdebug 4 0 16M	# read errors at fixed sectors
+}
+
+# vm_suite_disk NAME ARG... - vm_add_disk plus $VM_DISK_OPTS_<NAME>.
+vm_suite_disk()
+{
+	local opts="VM_DISK_OPTS_$1"
+	local -a extra
+	read -ra extra <<<"${!opts:-}"
+	vm_add_disk "$@" "${extra[@]}"
 }
 
 # vm_suite_snapshot - copy the selftests into $VM_RUNDIR/selftests: the
@@ -445,7 +461,7 @@ vm_suite_disks()
 vm_suite_snapshot()
 {
 	mkdir -p "$VM_RUNDIR/selftests"
-	cp "$VM_TREE"/selftests/{*.sh,settings,Makefile} "$VM_RUNDIR/selftests/"
+	cp "$VM_SELFTESTS"/{*.sh,settings,Makefile} "$VM_RUNDIR/selftests/"
 }
 
 # vm_suite_summary TEST... - normalise the guest's KTAP
