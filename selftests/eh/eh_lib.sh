@@ -1,0 +1,195 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# eh_lib.sh - guest-side helpers for the error-handling tests (source after
+# lib.sh).
+#
+#   qmp_cmd/qmp_ok JSON    a QMP command through the host's qmp-watch.py
+#                          (request/response files in the run directory)
+#   eh_counters, eh_counter NAME, eh_counters_delta FILE
+#                          the driver's error counters (mptmq host attribute
+#                          error_counters; the reference has none: empty/0)
+#   ms_now                 wall clock in milliseconds (EPOCHREALTIME)
+#   fio_loop_start NAME BLK...  rounds of fio write+verify (crc32c, libaio,
+#                          direct, iodepth $EH_FIO_QD, $EH_FIO_SIZE per disk)
+#                          in the background until fio_loop_stop
+#   fio_loop_stop NAME     stop after the current round; succeed when every
+#                          round passed (no I/O or verify error)
+#   io_done BLK...         reads+writes completed on these disks so far
+#   stats_ms FILE          "n N median X ms max Y ms" of a list of numbers
+#   data_disks             the raw/zero disks of the manifest (fio targets)
+
+: "${EH_FIO_QD:=32}"
+: "${EH_FIO_SIZE:=16M}"
+: "${EH_FIO_BS:=4k-64k}"
+
+ms_now()
+{
+	local t=${EPOCHREALTIME/[.,]/}
+	echo $((t / 1000))
+}
+
+# qmp_cmd JSON [TIMEOUT] - hand JSON to the host watcher; print the reply;
+# fail on an error reply or no reply within TIMEOUT (default 60) seconds.
+qmp_cmd()
+{
+	local json=$1 limit=${2:-60} dir=${MPT_RUNDIR:?} deadline out
+	rm -f "$dir/qmp-response"
+	printf '%s\n' "$json" >"$dir/qmp-request.tmp"
+	mv "$dir/qmp-request.tmp" "$dir/qmp-request"
+	deadline=$((SECONDS + limit))
+	until [[ -e $dir/qmp-response ]]; do
+		((SECONDS < deadline)) || { echo "no QMP reply in ${limit}s to $json"; return 1; }
+		sleep 0.1
+	done
+	out=$(cat "$dir/qmp-response")
+	rm -f "$dir/qmp-response"
+	echo "$out"
+	grep -q '"return"' <<<"$out"
+}
+
+# qmp_event_seen PATTERN - a QMP event matching PATTERN has been logged.
+qmp_event_seen()
+{
+	grep -qE "$1" "${MPT_RUNDIR:?}/qmp-events.log" 2>/dev/null
+}
+
+eh_has_counters()
+{
+	local h
+	h=$(mpt_host 2>/dev/null) && [[ -r /sys/class/scsi_host/host$h/error_counters ]]
+}
+
+eh_counters()
+{
+	local h
+	h=$(mpt_host 2>/dev/null) || return 0
+	cat "/sys/class/scsi_host/host$h/error_counters" 2>/dev/null
+	return 0
+}
+
+eh_counter()
+{
+	local v
+	v=$(eh_counters | awk -v n="$1" '$1 == n { print $2 }')
+	echo "${v:-0}"
+}
+
+# eh_counters_delta BEFORE_FILE - "name +N" for every counter that moved.
+eh_counters_delta()
+{
+	eh_counters | awk 'NR == FNR { b[$1] = $2; next }
+			   $2 != b[$1] { printf "%s +%d\n", $1, $2 - b[$1] }' "$1" -
+}
+
+# eh_ioc_state - the mptmq host attribute ioc_state (empty for mptsas).
+eh_ioc_state()
+{
+	local h
+	h=$(mpt_host 2>/dev/null) || return 0
+	cat "/sys/class/scsi_host/host$h/ioc_state" 2>/dev/null
+	return 0
+}
+
+data_disks()
+{
+	disks_of_kind raw zero
+}
+
+# io_done BLK... - reads + writes completed so far on these block devices.
+io_done()
+{
+	local b n=0 s
+	for b in "$@"; do
+		read -ra s <"/sys/block/${b##*/}/stat" || continue
+		n=$((n + s[0] + s[4]))
+	done
+	echo "$n"
+}
+
+# fio_round NAME ROUND BLK... - one fio write+verify round over BLK...
+fio_round()
+{
+	local name=$1 round=$2 blk args=()
+	shift 2
+	for blk in "$@"; do
+		args+=(--name="$name-${blk##*/}" --filename="$blk")
+	done
+	(cd /tmp && fio --ioengine=libaio --direct=1 --bsrange="$EH_FIO_BS" \
+		--iodepth="$EH_FIO_QD" --rw=randwrite --size="$EH_FIO_SIZE" \
+		--verify=crc32c --do_verify=1 --verify_fatal=1 --verify_state_save=0 \
+		--randrepeat=0 --group_reporting "${args[@]}") \
+		>"/tmp/fio-$name.$round.out" 2>&1
+}
+
+fio_loop_start()
+{
+	local name=$1
+	shift
+	rm -f "/tmp/fio-$name".*
+	(
+		r=0
+		until [[ -e /tmp/fio-$name.stop ]]; do
+			r=$((r + 1))
+			fio_round "$name" "$r" "$@"
+			echo "round $r status $? at $(ms_now)" >>"/tmp/fio-$name.rounds"
+		done
+	) &
+	echo $! >"/tmp/fio-$name.pid"
+}
+
+# fio_loop_rounds NAME - rounds finished so far.
+fio_loop_rounds()
+{
+	local n
+	n=$(wc -l <"/tmp/fio-$1.rounds" 2>/dev/null)
+	echo "${n:-0}"
+}
+
+# fio_loop_stop NAME [TIMEOUT] - stop the loop after its current round and
+# wait (TIMEOUT seconds, default 300); print a summary; succeed when every
+# round passed and at least one ran.
+fio_loop_stop()
+{
+	local name=$1 limit=${2:-300} pid deadline r bad=0 f
+	touch "/tmp/fio-$name.stop"
+	pid=$(cat "/tmp/fio-$name.pid")
+	deadline=$((SECONDS + limit))
+	while kill -0 "$pid" 2>/dev/null; do
+		if ((SECONDS >= deadline)); then
+			echo "fio $name: still running ${limit}s after the stop request (I/O hung?)"
+			pkill -P "$pid" fio
+			kill "$pid" 2>/dev/null
+			return 1
+		fi
+		sleep 0.5
+	done
+	wait "$pid" 2>/dev/null
+	r=$(fio_loop_rounds "$name")
+	for f in /tmp/fio-"$name".[0-9]*.out; do
+		[[ -e $f ]] || continue
+		if grep -qE 'err= *[1-9]|verify|bad magic|Input/output|fio: (pid|io_u)' "$f"; then
+			echo "--- ${f#/tmp/}:"
+			grep -E 'err=|verify|bad magic|Input/output|fio:' "$f" | head -n 10
+			bad=$((bad + 1))
+		fi
+	done
+	grep -v ' status 0 ' "/tmp/fio-$name.rounds" 2>/dev/null && bad=$((bad + 1))
+	echo "fio $name: $r rounds of write+verify (crc32c, qd $EH_FIO_QD, $EH_FIO_SIZE per disk), $bad with errors"
+	((r > 0 && bad == 0))
+}
+
+stats_ms()
+{
+	sort -n "$1" | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "n 0"; exit }
+		m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "n %d median %d ms max %d ms\n", NR, m, v[NR] }'
+}
+
+# eh_driver_resets_logged - kernel log lines since dmesg_mark that show an
+# abort, a reset or an IOC reset by either driver.
+eh_driver_resets_logged()
+{
+	dmesg_new | grep -E 'aborting tag|LUN reset|target reset|bus reset|IOC reset|attempting (task abort|lun reset|target reset|bus reset|host reset)|Host reset|host reset|mpt_Soft_Hard_ResetHandler|HardResetHandler|SoftResetHandler|task abort'
+}

@@ -1,0 +1,195 @@
+#!/bin/bash
+# shellcheck disable=SC2034 # the VM_* settings set here are read by vmlib.sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh - the error-handling (EH) VM suite: boots QEMU VMs with an emulated
+# LSI SAS1068 and runs the selftests/eh/test_eh_*.sh tests against mptmq or
+# the in-kernel reference mptsas.
+#
+# Usage: selftests/eh/run.sh [options] [TEST...]
+#   --kernel VER     Debian kernel series or release (default 6.1)
+#   --driver NAME    mptmq (default) or mptsas
+#   --msi on|off     MSI on the HBA and in the driver (default off)
+#   --ko PATH        mptmq.ko to load (default: built from this tree into
+#                    out/eh/build/<kver>/)
+#   --resets N       resets of each kind in the resets test (EH_RESETS,
+#                    default 3)
+#   --timeout SEC    hard limit per VM (default 600)
+#   --name NAME      run directories out/eh/NAME-<vm> (default
+#                    <kver>-<driver>-msi<on|off>)
+#   TEST...          resets recovery medium fault slow hotplug (default all)
+#
+# The tests are grouped into VMs: "main" (resets recovery medium fault),
+# "slow" (a throttled disk) and "hotplug" (QMP device_del/device_add of the
+# HBA through qmp-watch.py).  Prints KTAP (each VM's guest KTAP nested),
+# then as its last line "N passed, N failed[, N skipped]".  Exit status 1
+# when a test failed.
+#
+# Environment: EH_FIO_SIZE, EH_FIO_QD (fio size per disk per round, queue
+# depth), EH_RECOVERY_RESETS, EH_MEDIUM_READS, EH_FAULTS, EH_SLOW_BPS,
+# EH_SLOW_TIMEOUT, MPTMQ_OUT.
+
+set -uo pipefail
+EH_DIR=$(cd "$(dirname "$0")" && pwd)
+. "$EH_DIR/../vm/vmlib.sh"
+
+ALL_TESTS=(resets recovery medium fault slow hotplug)
+declare -A GROUP=([resets]=main [recovery]=main [medium]=main [fault]=main
+		  [slow]=slow [hotplug]=hotplug)
+GROUPS_ORDER=(main slow hotplug)
+PASSED=0 FAILED=0 SKIPPED=0 TESTNUM=0
+
+usage()
+{
+	sed -n '5,/^$/s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+}
+
+# eh_build_module KVER - build mptmq.ko from a private copy of the tree.
+eh_build_module()
+{
+	local kver=$1 d=$VM_OUT/eh/build/$1
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp -r "$VM_TREE"/{Kbuild,drivers,include} "$d/"
+	make -C "/lib/modules/$kver/build" M="$d" modules >"$VM_OUT/eh/build-$kver.log" 2>&1 || {
+		tail -n 20 "$VM_OUT/eh/build-$kver.log" >&2
+		return 1
+	}
+	echo "$d/drivers/scsi/mptmq/mptmq.ko"
+}
+
+# group_disks GROUP - the disk fixture of a VM group.
+group_disks()
+{
+	case $1 in
+	main)
+		vm_add_disk d0 raw 0 0 64M	# fio + resets
+		vm_add_disk d1 raw 1 0 64M	# target 1 has two LUNs:
+		vm_add_disk d2 raw 1 1 64M	#  a target reset covers both
+		vm_add_disk db blkdebug 3 0 16M	# MEDIUM ERROR at LBA 12288
+		;;
+	slow)
+		vm_add_disk d0 raw 0 0 64M	# unthrottled: must be unaffected
+		vm_add_disk ds raw 2 0 64M \
+			drive="throttling.bps-total=${EH_SLOW_BPS:-262144}"
+		vm_manifest EH_SLOW_DISK=ds
+		;;
+	hotplug)
+		vm_add_disk d0 raw 0 0 64M
+		vm_add_disk d1 raw 1 0 64M
+		;;
+	esac
+}
+
+# result STATUS NAME [DETAIL] - one top-level KTAP result.
+result()
+{
+	TESTNUM=$((TESTNUM + 1))
+	case $1 in
+	PASS) PASSED=$((PASSED + 1)); echo "ok $TESTNUM eh_$2" ;;
+	SKIP) SKIPPED=$((SKIPPED + 1)); echo "ok $TESTNUM eh_$2 # SKIP${3:+ $3}" ;;
+	*) FAILED=$((FAILED + 1)); echo "not ok $TESTNUM eh_$2${3:+ # $3}" ;;
+	esac
+}
+
+# run_group GROUP TEST... - boot one VM and run TEST... in it.
+run_group()
+{
+	local group=$1 rc=0 t line watcher
+	shift
+	vm_rundir_new "$VM_OUT/eh/$NAME-$group"
+	group_disks "$group"
+	mkdir "$VM_RUNDIR/selftests"
+	cp "$VM_TREE"/selftests/{lib.sh,run_tests.sh} "$EH_DIR"/eh_lib.sh \
+	   "$EH_DIR"/test_eh_*.sh "$VM_RUNDIR/selftests/"
+	echo "timeout=${EH_TEST_TIMEOUT:-480}" >"$VM_RUNDIR/selftests/settings"
+	VM_QEMU_EXTRA=(-qmp "unix:$VM_RUNDIR/qmp.sock,server=on,wait=off")
+	python3 "$EH_DIR/qmp-watch.py" "$VM_RUNDIR" "$((VM_TIMEOUT + 30))" &
+	watcher=$!
+	echo "# eh: VM $group ($VM_KVER, $VM_DRIVER, msi $VM_MSI): $*; results in $VM_RUNDIR"
+	vm_run bash "$VM_RUNDIR/selftests/run_tests.sh" "${@/#/eh_}" || rc=$?
+	kill "$watcher" 2>/dev/null
+	wait "$watcher" 2>/dev/null
+	echo "# eh: VM $group finished in ${VM_ELAPSED}s, status $rc"
+	sed 's/^/    /' "$VM_RUNDIR/results.ktap" 2>/dev/null
+	for t in "$@"; do
+		line=$(grep -E "^(not )?ok [0-9]+ test_eh_$t( |\$)" "$VM_RUNDIR/results.ktap" 2>/dev/null | tail -n 1)
+		case $line in
+		"not ok "*) result FAIL "$t" ;;
+		*"# SKIP"*) result SKIP "$t" "$(sed -n 's/.*# SKIP *//p' \
+				"$VM_RUNDIR/results/test_eh_$t.log" 2>/dev/null | head -n 1)" ;;
+		"ok "*) result PASS "$t" ;;
+		*) result FAIL "$t" "no result (VM status $rc; $VM_RUNDIR/serial.log)" ;;
+		esac
+	done
+	if ((rc == VM_RC_TIMEOUT || rc == VM_RC_NORESULT)); then
+		vm_serial_tail 30 | sed 's/^/# serial: /'
+	fi
+}
+
+main()
+{
+	local series=6.1 ko="" tests=() t g sel start=$SECONDS
+
+	VM_DRIVER=mptmq VM_MSI=off VM_TIMEOUT=600 NAME=""
+	while (($#)); do
+		case $1 in
+		--kernel) series=$2; shift ;;
+		--driver) VM_DRIVER=$2; shift ;;
+		--msi) VM_MSI=$2; shift ;;
+		--ko) ko=$2; shift ;;
+		--resets) export EH_RESETS=$2; shift ;;
+		--timeout) VM_TIMEOUT=$2; shift ;;
+		--name) NAME=$2; shift ;;
+		-h|--help) usage ;;
+		-*) echo "unknown option $1" >&2; usage ;;
+		*) tests+=("$1") ;;
+		esac
+		shift
+	done
+	((${#tests[@]})) || tests=("${ALL_TESTS[@]}")
+	for t in "${tests[@]}"; do
+		[[ -n ${GROUP[$t]:-} ]] || { echo "unknown test $t" >&2; usage; }
+	done
+	VM_KVER=$(vm_pick_kernel "$series") || exit 1
+	VM_BRIDGE=on VM_IOMMU=on
+	vm_defaults
+	mkdir -p "$VM_OUT/eh"
+	case $VM_DRIVER in
+	mptsas) ;;
+	mptmq)
+		if [[ -z $ko ]]; then
+			ko=$(eh_build_module "$VM_KVER") || { echo "mptmq build failed" >&2; exit 1; }
+		fi
+		[[ -r $ko ]] || { echo "no module $ko" >&2; exit 1; }
+		VM_GUEST_ENV+=("MPTMQ_KO=$(realpath "$ko")")
+		;;
+	*) echo "unknown driver $VM_DRIVER" >&2; usage ;;
+	esac
+	: "${NAME:=$VM_KVER-$VM_DRIVER-msi$VM_MSI}"
+	local kv
+	for kv in EH_RESETS EH_FIO_SIZE EH_FIO_QD EH_RECOVERY_RESETS EH_MEDIUM_READS \
+		  EH_FAULTS EH_SLOW_TIMEOUT EH_RESET_GAP; do
+		[[ -n ${!kv:-} ]] && VM_GUEST_ENV+=("$kv=${!kv}")
+	done
+
+	echo "KTAP version 1"
+	echo "1..${#tests[@]}"
+	for g in "${GROUPS_ORDER[@]}"; do
+		sel=()
+		for t in "${ALL_TESTS[@]}"; do
+			[[ ${GROUP[$t]} == "$g" && " ${tests[*]} " == *" $t "* ]] && sel+=("$t")
+		done
+		((${#sel[@]})) && run_group "$g" "${sel[@]}"
+	done
+	echo "# eh: $VM_KVER $VM_DRIVER msi $VM_MSI: $((SECONDS - start)) s"
+	if ((SKIPPED)); then
+		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+	else
+		echo "$PASSED passed, $FAILED failed"
+	fi
+	((FAILED == 0))
+}
+
+main "$@"
