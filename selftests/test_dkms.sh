@@ -5,7 +5,10 @@
 # run on the host before the VM boots: the guest's root is the host's /) is
 # what "modprobe mptmq" loads, and it owns the controller although the
 # in-kernel mptsas is installed too; then the controller goes to mptsas
-# (mptmq-bind reset) and every disk comes back under it.
+# (mptmq-bind reset) and every disk comes back under it, and back to mptmq
+# (mptmq-bind mptmq); finally an alias load as udev does it, with
+# tools/modprobe.d/mptmq.conf as the only configuration, loads mptmq and
+# not mptsas.
 #
 # Skips unless modinfo finds mptmq for the running kernel under
 # /lib/modules/<kver>/updates/dkms or /extra.  Leaves the controller with
@@ -62,6 +65,12 @@ unload_all()
 	[[ $(pci_driver) == - ]]
 }
 
+# inserted OUTPUT - "modprobe -v" OUTPUT inserted the DKMS module.
+inserted()
+{
+	awk -v ko="$DKMS_KO" '$1 == "insmod" && $2 == ko { f = 1 } END { exit !f }' <<<"$1"
+}
+
 # modprobe_dkms - "modprobe -v mptmq" inserts the DKMS module, by name,
 # with nothing else pointing at it.
 modprobe_dkms()
@@ -69,7 +78,7 @@ modprobe_dkms()
 	local out
 	out=$(modprobe -v mptmq 2>&1) || { echo "$out"; return 1; }
 	echo "$out"
-	grep -qE "^insmod $DKMS_KO( |\$)" <<<"$out" ||
+	inserted "$out" ||
 		{ echo "modprobe did not insert $DKMS_KO"; return 1; }
 	echo "loaded: version $(</sys/module/mptmq/version), srcversion $(</sys/module/mptmq/srcversion)"
 	[[ $(</sys/module/mptmq/srcversion) == "$(modinfo -F srcversion "$DKMS_KO")" ]]
@@ -104,6 +113,24 @@ to_mptmq()
 	sh "$BIND" mptmq "${PCI_DEV##*/}" && owned_by mptmq
 }
 
+# alias_load_blacklisted - what udev does at boot with
+# tools/modprobe.d/mptmq.conf installed: "modprobe -b <modalias>" loads
+# mptmq (the DKMS module) and not mptsas, and mptmq owns the controller.
+alias_load_blacklisted()
+{
+	local conf out
+	unload_all || return 1
+	conf=$(mktemp -d)
+	cp "$(dirname "$BIND")/modprobe.d/mptmq.conf" "$conf/" || return 1
+	out=$(modprobe -v -b -C "$conf" "$(<"$PCI_DEV/modalias")" 2>&1)
+	rm -rf "$conf"
+	echo "modprobe -b $(<"$PCI_DEV/modalias"):"
+	echo "$out"
+	inserted "$out" || { echo "mptmq was not loaded"; return 1; }
+	[[ ! -d /sys/module/mptsas ]] || { echo "mptsas was loaded despite the blacklist"; return 1; }
+	owned_by mptmq
+}
+
 # restore - the driver under test, loaded as the other tests expect.
 restore()
 {
@@ -122,7 +149,7 @@ PCI_DEV=$(mpt_pci_dev) || ktap_skip_all "no LSI SAS1068 PCI function (1000:0054)
 BIND=$(bind_tool) || ktap_skip_all "tools/mptmq-bind not found (set MPTMQ_BIND)"
 modinfo mptsas >/dev/null 2>&1 || ktap_skip_all "no mptsas module for $KVER"
 ktap_print_header
-ktap_set_plan 6
+ktap_set_plan 7
 ktap_print_msg "kernel $KVER, DKMS module $DKMS_KO, in-kernel $(modinfo -n mptsas)"
 
 ktap_check unbound unload_all
@@ -130,5 +157,6 @@ ktap_check modprobe_mptmq modprobe_dkms
 ktap_check owned_by_mptmq owned_by mptmq
 ktap_check reset_to_mptsas to_mptsas
 ktap_check back_to_mptmq to_mptmq
+ktap_check alias_load_blacklisted alias_load_blacklisted
 ktap_check restore restore
 ktap_finished
