@@ -21,8 +21,9 @@ ln -sf /proc/self/fd /dev/fd
 ln -sf /proc/self/fd/0 /dev/stdin
 ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
-# Report hung tasks well inside the per-test timeouts.
-echo 30 >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
+# Report hung tasks well inside the per-test timeouts (settings: 300 s),
+# not so early that a host under load makes slow I/O look hung.
+echo 60 >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
 
 echo "guest: running $rundir/guest-cmd.sh"
 bash "$rundir/guest-cmd.sh" </dev/null 2>&1 | tee "$rundir/guest.log"

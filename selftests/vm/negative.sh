@@ -57,7 +57,9 @@ scenario_identity()
 {
 	TESTS=(probe identity)
 	OVERRIDES=("DISK_d0_SIZE=$((64 * 1024 * 1024 + 512))" DISK_d2_WWN=0x5000c5001e57ffff
-		   DISK_dn_SERIAL=mptmq-bogus MPT_MSI=on)
+		   DISK_dn_SERIAL=mptmq-bogus)
+	# The driver is told to use MSI, QEMU's HBA has msi=off.
+	VM_GUEST_ENV+=(MPT_MSI=on)
 	# Lazy IOMMU invalidation: the later iommu.strict wins.
 	VM_APPEND_EXTRA="iommu.strict=0"
 	FAIL=(iommu_strict test_probe test_probe/irq_mode test_probe/lsscsi_d2
