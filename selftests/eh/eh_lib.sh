@@ -20,7 +20,7 @@
 #   data_disks             the raw/zero disks of the manifest (fio targets)
 
 : "${EH_FIO_QD:=32}"
-: "${EH_FIO_SIZE:=16M}"
+: "${EH_FIO_SIZE:=8M}"
 : "${EH_FIO_BS:=4k-64k}"
 
 ms_now()
