@@ -1,0 +1,181 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh - `make bench`: mptmq vs the in-kernel mptsas vs virtio-scsi, all
+# three in ONE VM per kernel so machine noise hits them alike.  See README.md.
+#
+# Per kernel:
+#   1. build mptmq.ko into out/bench/build/<kver>
+#   2. timed VM (TCG, 2 vCPUs): fio time-based runs, drivers alternating
+#      test by test for MPTMQ_BENCH_ROUNDS rounds
+#   3. count VM (TCG icount, 1 vCPU, QEMU mptsas_* trace on): one fixed-size
+#      run per test and driver; busy guest time there is guest instructions,
+#      so busy ns per I/O is a stable CPU-cost figure, and the trace gives
+#      MMIO accesses per I/O per HBA
+#   4. report.py: table to stdout and out/bench/bench-<kver>.txt, raw data
+#      to out/bench/bench-<kver>.json
+#
+# Knobs (environment):
+#   MPTMQ_BENCH_KERNELS  kernel series or releases (default "6.1 6.12")
+#   MPTMQ_BENCH_ROUNDS   rounds of the timed pass (default 5)
+#   MPTMQ_BENCH_RUNTIME  seconds measured per fio run (default 3)
+#   MPTMQ_BENCH_RAMP     fio ramp_time seconds (default 1)
+#   MPTMQ_BENCH_ICOUNT   1: count pass under icount (default); 0: plain TCG
+#                        (the MMIO/IRQ counts stay valid, its IOPS do not)
+#   MPTMQ_BENCH_COUNT    1: run the count pass (default); 0: skip it
+#   MPTMQ_BENCH_TIMED    1: run the timed pass (default); 0: skip it
+#   MPTMQ_BENCH_COUNT_SCALE  multiply the count pass's I/O numbers (default 1)
+#   MPTMQ_BENCH_MSI      1: MSI for both LSI HBAs and drivers (default); 0: INTx
+#   MPTMQ_BENCH_IOMMU    on|off: strict intel-iommu (default on, as in the
+#                        selftests; virtio-scsi then also goes through it)
+#   MPTMQ_BENCH_SWAP     1: mptmq on the second LSI HBA, mptsas on the first
+#
+# A benchmark reports; it never fails on a timing.  The exit status is
+# non-zero only when a pass could not run (build failure, a driver did not
+# bind, the VM did not finish).
+
+set -u
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../vm/vmlib.sh
+. "$BENCH_DIR/../vm/vmlib.sh"
+
+KERNELS=${MPTMQ_BENCH_KERNELS:-6.1 6.12}
+ROUNDS=${MPTMQ_BENCH_ROUNDS:-5}
+RUNTIME=${MPTMQ_BENCH_RUNTIME:-3}
+RAMP=${MPTMQ_BENCH_RAMP:-1}
+ICOUNT=${MPTMQ_BENCH_ICOUNT:-1}
+COUNT=${MPTMQ_BENCH_COUNT:-1}
+TIMED=${MPTMQ_BENCH_TIMED:-1}
+COUNT_SCALE=${MPTMQ_BENCH_COUNT_SCALE:-1}
+MSI=${MPTMQ_BENCH_MSI:-1}
+IOMMU=${MPTMQ_BENCH_IOMMU:-on}
+SWAP=${MPTMQ_BENCH_SWAP:-0}
+OUTB=$VM_OUT/bench
+DISK_SIZE=4G
+NTESTS=4
+NDRIVERS=3
+
+msg()
+{
+	printf 'bench: %s\n' "$*" >&2
+}
+
+# build_module KVER - private copy of the driver sources, built for KVER.
+build_module()
+{
+	local kver=$1 d=$OUTB/build/$1
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp -r "$VM_TREE/Kbuild" "$VM_TREE/drivers" "$VM_TREE/include" "$d/" &&
+		make -C "/lib/modules/$kver/build" M="$d" modules >"$OUTB/build-$kver.log" 2>&1 &&
+		[[ -f $d/drivers/scsi/mptmq/mptmq.ko ]]
+}
+
+# vm_setup KVER MODE RUNDIR - VM_* settings and devices for one pass:
+# hba0 (vmlib: root port rp0 + PCIe-to-PCI bridge br0), hba1 the same
+# behind rp1 + br1, virtio-scsi vs0 on pcie.0; one null-co disk each.
+vm_setup()
+{
+	local kver=$1 mode=$2 rundir=$3 msi=off vio=""
+
+	((MSI)) && msi=on
+	VM_KVER=$kver
+	VM_DRIVER=none
+	VM_MSI=$msi
+	VM_BRIDGE=on
+	VM_IOMMU=$IOMMU
+	VM_MEM=1024
+	VM_CONSOLE=file
+	# iomem=relaxed: the count pass marks its phases by reading the HBAs'
+	# diag BAR through /dev/mem while the drivers own the regions.
+	VM_APPEND_EXTRA="iomem=relaxed"
+	VM_QEMU_EXTRA=()
+	vm_rundir_new "$rundir"
+	vm_add_disk dn null 0 0 "$DISK_SIZE"
+	[[ $IOMMU == on ]] && vio=",disable-legacy=on,iommu_platform=on"
+	VM_QEMU_EXTRA+=(
+		-device "pcie-root-port,id=rp1,bus=pcie.0,chassis=2,slot=2"
+		-device "pcie-pci-bridge,id=br1,bus=rp1"
+		-device "mptsas1068,id=hba1,bus=br1,addr=1.0,msi=$msi"
+		-drive "if=none,id=drv-b1,driver=null-co,size=$DISK_SIZE,read-zeroes=on"
+		-device "scsi-hd,drive=drv-b1,bus=hba1.0,scsi-id=0,lun=0,wwn=0x5000c5001e57f100,serial=bench-hba1"
+		-device "virtio-scsi-pci,id=vs0,bus=pcie.0$vio"
+		-drive "if=none,id=drv-vs,driver=null-co,size=$DISK_SIZE,read-zeroes=on"
+		-device "scsi-hd,drive=drv-vs,bus=vs0.0,channel=0,scsi-id=0,lun=0,wwn=0x5000c5001e57f200,serial=bench-vs0"
+	)
+	VM_GUEST_ENV=(BENCH_MODE="$mode" BENCH_OUT="$VM_RUNDIR" BENCH_ROUNDS="$ROUNDS"
+		      BENCH_RUNTIME="$RUNTIME" BENCH_RAMP="$RAMP" BENCH_MSI="$MSI"
+		      BENCH_SWAP="$SWAP" BENCH_COUNT_SCALE="$COUNT_SCALE"
+		      MPTMQ_KO="$OUTB/build/$kver/drivers/scsi/mptmq/mptmq.ko")
+	if [[ $mode == timed ]]; then
+		VM_ACCEL=tcg
+		VM_SMP=2
+		VM_TIMEOUT=$((600 + ROUNDS * NTESTS * NDRIVERS * (RUNTIME + RAMP + 12)))
+	else
+		VM_SMP=1
+		if ((ICOUNT)); then
+			VM_ACCEL="tcg,thread=single"
+			# sleep=on: an idle vCPU waits in real time.  With
+			# sleep=off every idle wait for QEMU's I/O thread warps
+			# the clock to the next timer, and the timers that then
+			# fire add host-load-dependent work to the busy time.
+			VM_QEMU_EXTRA+=(-icount shift=0,sleep=on,align=off)
+		else
+			VM_ACCEL=tcg
+		fi
+		VM_TIMEOUT=$((1200 + 600 * ${COUNT_SCALE%.*}))
+		# One -trace takes one enable=; an events file takes a list.
+		printf '%s\n' mptsas_mmio_read mptsas_mmio_write mptsas_diag_read \
+			mptsas_irq_msi mptsas_irq_intx >"$VM_RUNDIR/trace-events"
+		VM_QEMU_EXTRA+=(-trace "events=$VM_RUNDIR/trace-events,file=$VM_RUNDIR/trace.log")
+	fi
+}
+
+# pass KVER MODE - run one VM pass; 0 if the guest script succeeded.
+pass()
+{
+	local kver=$1 mode=$2 rc=0 dir=$OUTB/vm-$1-$2
+	vm_setup "$kver" "$mode" "$dir"
+	msg "$kver: $mode pass (accel $VM_ACCEL, ${VM_SMP} vCPU, timeout ${VM_TIMEOUT}s) in $dir"
+	vm_run bash "$BENCH_DIR/guest.sh" || rc=$?
+	msg "$kver: $mode pass ended rc=$rc after ${VM_ELAPSED:-?} s"
+	if ((rc)); then
+		msg "$kver: $mode pass failed; last guest output:"
+		tail -n 30 "$dir/guest.log" >&2 2>/dev/null || vm_serial_tail 30 >&2
+	fi
+	return $rc
+}
+
+mkdir -p "$OUTB"
+status=0
+t_all=$SECONDS
+for series in $KERNELS; do
+	t0=$SECONDS
+	kver=$(vm_pick_kernel "$series") || { status=1; continue; }
+	msg "$kver: building mptmq.ko"
+	if ! build_module "$kver"; then
+		msg "$kver: build failed, see $OUTB/build-$kver.log"
+		tail -n 20 "$OUTB/build-$kver.log" >&2
+		status=1
+		continue
+	fi
+	timed_ok=0 count_ok=0
+	if ((TIMED)); then
+		pass "$kver" timed && timed_ok=1
+	fi
+	if ((COUNT)); then
+		pass "$kver" count && count_ok=1
+	fi
+	if { ((TIMED)) && ((!timed_ok)); } || { ((COUNT)) && ((!count_ok)); }; then
+		status=1
+	fi
+	args=(--kver "$kver" --out "$OUTB" --rounds "$ROUNDS" --runtime "$RUNTIME"
+	      --ramp "$RAMP" --msi "$MSI" --iommu "$IOMMU" --icount "$ICOUNT")
+	((timed_ok)) && args+=(--timed "$OUTB/vm-$kver-timed")
+	((count_ok)) && args+=(--count "$OUTB/vm-$kver-count")
+	if ((timed_ok || count_ok)); then
+		python3 "$BENCH_DIR/report.py" "${args[@]}" --elapsed $((SECONDS - t0)) || status=1
+	fi
+done
+msg "total $((SECONDS - t_all)) s, exit $status"
+exit $status

@@ -1,0 +1,392 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""report.py - turn one kernel's bench passes into a table and a JSON file.
+
+Inputs (written by guest.sh in each VM run directory):
+  setup.jsonl    one object per driver: disk, PCI function, IRQs, queue limits
+  records.jsonl  one object per fio run: CPU jiffies, interrupts, completions
+  fio/*.json     fio's own output
+  trace.log      (count pass) QEMU's mptsas_* trace, log backend
+
+Writes OUT/bench-KVER.txt (the table, also printed) and OUT/bench-KVER.json.
+Never fails because of a measured value; only on unreadable input.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+DRIVERS = ["mptmq", "mptsas", "virtio_scsi"]
+TESTS = ["rand4k-qd1", "rand4k-qd32", "seq64k-qd8", "seq1m-qd8"]
+REF = "mptsas"
+USER_HZ = os.sysconf("SC_CLK_TCK")
+
+
+def load_jsonl(path):
+    out = []
+    if not os.path.exists(path):
+        return out
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                out.append(json.loads(line))
+    return out
+
+
+def fio_stats(rundir, rel):
+    """IOPS, MB/s, mean and p99 completion latency (us) of a fio JSON."""
+    try:
+        with open(os.path.join(rundir, rel)) as f:
+            text = f.read()
+        # fio may print notes before the JSON object
+        j = json.loads(text[text.index("{"):])
+        rd = j["jobs"][0]["read"]
+    except (OSError, ValueError, KeyError, IndexError):
+        return None
+    clat = rd.get("clat_ns", {})
+    pct = clat.get("percentile", {})
+    p99 = pct.get("99.000000")
+    return {
+        "iops": rd["iops"],
+        "mbps": rd["bw_bytes"] / 1e6,
+        "lat_mean_us": clat.get("mean", 0) / 1e3,
+        "lat_p99_us": p99 / 1e3 if p99 is not None else None,
+        "io_n": rd.get("total_ios", 0),
+        "runtime_ms": rd.get("runtime", 0),
+    }
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def per_io(num, ios):
+    return num / ios if ios else None
+
+
+def cpu_us(jiffies):
+    return jiffies * 1e6 / USER_HZ
+
+
+# ------------------------------------------------------------ timed pass
+
+def timed_pass(rundir):
+    recs = [r for r in load_jsonl(os.path.join(rundir, "records.jsonl"))
+            if r.get("mode") == "timed"]
+    runs = {}
+    for r in recs:
+        st = fio_stats(rundir, r["fio"])
+        if st is None:
+            continue
+        # steady-state sample when valid, else the whole fio process
+        if r.get("steady") == 1 and r.get("sectors", 0) > 0:
+            jif, irq, ios, src = r["jiffies"], r["irqs"], r["sectors"] * 512 / r["bs"], "steady"
+        else:
+            jif, irq, ios, src = r["wjiffies"], r["wirqs"], r["wsectors"] * 512 / r["bs"], "whole"
+        st.update({
+            "cpu_us_per_io": per_io(cpu_us(jif), ios),
+            "irq_per_io": per_io(irq, ios),
+            "sample": src,
+            "sampled_ios": ios,
+        })
+        runs[(r["round"], r["test"], r["driver"])] = st
+    rounds = sorted({k[0] for k in runs})
+    res = {}
+    for t in TESTS:
+        for d in DRIVERS:
+            rs = [runs[(n, t, d)] for n in rounds if (n, t, d) in runs]
+            if not rs:
+                continue
+            ratios = []
+            for n in rounds:
+                a, b = runs.get((n, t, d)), runs.get((n, t, REF))
+                if a and b and b["iops"] > 0:
+                    ratios.append(a["iops"] / b["iops"])
+            res[(t, d)] = {
+                "rounds": len(rs),
+                "iops": med([x["iops"] for x in rs]),
+                "mbps": med([x["mbps"] for x in rs]),
+                "lat_mean_us": med([x["lat_mean_us"] for x in rs]),
+                "lat_p99_us": med([x["lat_p99_us"] for x in rs]),
+                "cpu_us_per_io": med([x["cpu_us_per_io"] for x in rs]),
+                "irq_per_io": med([x["irq_per_io"] for x in rs]),
+                "ratio_med": med(ratios),
+                "ratio_min": min(ratios) if ratios else None,
+                "ratio_max": max(ratios) if ratios else None,
+                "whole_samples": sum(1 for x in rs if x["sample"] != "steady"),
+            }
+    raw = [dict(round=k[0], test=k[1], driver=k[2], **v) for k, v in sorted(runs.items())]
+    return res, raw, len(rounds)
+
+
+# ------------------------------------------------------------ count pass
+
+TRACE_RE = re.compile(r"(mptsas_\w+) dev (0x[0-9a-f]+|\(nil\))(?: addr (0x[0-9a-f]+))?")
+
+
+
+def parse_trace(path):
+    """Per phase: events of the marked device between its start and end
+    diag-BAR markers (offset 0x1000 + 16 * phase, + 4 for the end)."""
+    phases = {}
+    cur = None
+    if not os.path.exists(path):
+        return phases
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = TRACE_RE.search(line)
+            if not m:
+                continue
+            ev, dev, addr = m.group(1), m.group(2), m.group(3)
+            if ev == "mptsas_diag_read" and addr:
+                a = int(addr, 16)
+                if 0x1000 <= a < 0x2000 and (a - 0x1000) % 16 in (0, 4):
+                    ph, kind = divmod(a - 0x1000, 16)
+                    if kind == 0:
+                        cur = ph
+                        phases[ph] = {"dev": dev, "mmio_read": 0, "mmio_write": 0,
+                                      "msi": 0, "intx": 0, "other_dev": 0, "db_read": 0,
+                                      "closed": False}
+                    elif cur == ph:
+                        phases[ph]["closed"] = True
+                        cur = None
+                continue
+            if cur is None:
+                continue
+            p = phases[cur]
+            if dev != p["dev"]:
+                if ev in ("mptsas_mmio_read", "mptsas_mmio_write"):
+                    p["other_dev"] += 1
+                continue
+            if ev == "mptsas_mmio_read":
+                if addr is not None and int(addr, 16) == 0:
+                    # Doorbell/IOC state: the drivers' periodic watchdog
+                    # polls it on a timer, not per I/O
+                    p["db_read"] += 1
+                    continue
+                p["mmio_read"] += 1
+            elif ev == "mptsas_mmio_write":
+                p["mmio_write"] += 1
+            elif ev == "mptsas_irq_msi":
+                p["msi"] += 1
+            elif ev == "mptsas_irq_intx" and line.rstrip().endswith("level 1"):
+                # traced on every interrupt update, MSI or not
+                p["intx"] += 1
+    return phases
+
+
+def count_pass(rundir):
+    recs = [r for r in load_jsonl(os.path.join(rundir, "records.jsonl"))
+            if r.get("mode") == "count"]
+    phases = parse_trace(os.path.join(rundir, "trace.log"))
+    res = {}
+    devs = {}
+    for r in recs:
+        st = fio_stats(rundir, r["fio"]) or {}
+        ios = r["sectors"] * 512 / r["bs"]
+        row = {
+            "ios": ios,
+            "iops": st.get("iops"),
+            "lat_mean_us": st.get("lat_mean_us"),
+            "cpu_us_per_io": per_io(cpu_us(r["jiffies"]), ios),
+            "irq_per_io": per_io(r["irqs"], ios),
+        }
+        if "busy_ns" in r and ios > r.get("base_ios", 0):
+            # marginal busy guest time per I/O: fixed costs cancel out
+            row["busy_ns_per_io"] = (r["busy_ns"] - r["base_busy_ns"]) / (ios - r["base_ios"])
+        ph = phases.get(r["phase"])
+        if r["driver"] != "virtio_scsi":
+            if ph and ph["closed"]:
+                row.update({
+                    "mmio_read_per_io": per_io(ph["mmio_read"], ios),
+                    "mmio_write_per_io": per_io(ph["mmio_write"], ios),
+                    "mmio_per_io": per_io(ph["mmio_read"] + ph["mmio_write"], ios),
+                    "dev_irq_per_io": per_io(ph["msi"] if ph["msi"] else ph["intx"], ios),
+                    "mmio_other_dev": ph["other_dev"],
+                    "doorbell_reads": ph["db_read"],
+                    "qemu_dev": ph["dev"],
+                })
+                devs.setdefault(r["driver"], set()).add(ph["dev"])
+            else:
+                row["mmio_note"] = "no complete marker pair in trace"
+        res[(r["test"], r["driver"])] = row
+    for t in TESTS:
+        ref = res.get((t, REF), {}).get("busy_ns_per_io")
+        for d in DRIVERS:
+            row = res.get((t, d))
+            if row and ref and row.get("busy_ns_per_io"):
+                # as an IOPS ratio: reference cost / this driver's cost
+                row["ratio"] = ref / row["busy_ns_per_io"]
+    # every LSI driver must map to exactly one QEMU device, and not the same
+    ok = all(len(v) == 1 for v in devs.values()) and \
+        len({next(iter(v)) for v in devs.values()}) == len(devs)
+    return res, ok, {k: sorted(v) for k, v in devs.items()}
+
+
+# ------------------------------------------------------------ formatting
+
+def f(x, fmt="{:.0f}", na="-"):
+    return na if x is None else fmt.format(x)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kver", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--timed")
+    ap.add_argument("--count")
+    ap.add_argument("--rounds", type=int)
+    ap.add_argument("--runtime")
+    ap.add_argument("--ramp")
+    ap.add_argument("--msi", type=int, default=1)
+    ap.add_argument("--iommu", default="on")
+    ap.add_argument("--icount", type=int, default=1)
+    ap.add_argument("--elapsed", type=int)
+    a = ap.parse_args()
+
+    setup = {}
+    for d in (a.timed, a.count):
+        if d:
+            for s in load_jsonl(os.path.join(d, "setup.jsonl")):
+                setup.setdefault(s["driver"], s)
+    try:
+        commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)),
+                                 "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True).stdout.strip()
+    except OSError:
+        commit = "?"
+
+    L = []
+    mode = "MSI" if a.msi else "INTx"
+    L.append(f"mptmq bench - kernel {a.kver} - {time.strftime('%Y-%m-%d %H:%M:%S')} - tree {commit}")
+    L.append("NOTE: absolute figures on this shared 2-core TCG machine swing by tens of percent "
+             "between runs;")
+    L.append("      only same-run ratios and counts mean anything.  A bench reports, it never fails "
+             "on a timing.")
+    L.append(f"Interrupt mode: {mode} for both LSI HBAs (mptmq msi={a.msi}, mptbase "
+             f"mpt_msi_enable_sas={a.msi}); virtio-scsi uses MSI-X.  Strict IOMMU: {a.iommu}"
+             + (" (virtio-scsi too: iommu_platform=on)." if a.iommu == "on" else "."))
+    L.append("Disks: one null-co scsi-hd (read-zeroes) per controller; fio libaio direct=1, "
+             "scheduler none.")
+    for d in DRIVERS:
+        s = setup.get(d)
+        if s:
+            L.append(f"  {d:<12} /dev/{s['disk']:<4} pci {s['pci']}  irq {s['irq_mode']} "
+                     f"[{s['irqs']}]  can_queue {s['can_queue']}  queue_depth {s['queue_depth']}  "
+                     f"max_sectors_kb {s['max_sectors_kb']}  hw queues {s['nr_hw_queues']}")
+    data = {"kver": a.kver, "commit": commit, "msi": a.msi, "iommu": a.iommu,
+            "rounds": a.rounds, "runtime": a.runtime, "ramp": a.ramp, "icount": a.icount,
+            "setup": setup}
+
+    cnt = None
+    if a.count:
+        cnt, cnt_ok, cnt_devs = count_pass(a.count)
+        data["count"] = {f"{t}/{d}": v for (t, d), v in cnt.items()}
+        data["count_devices"] = cnt_devs
+
+    if a.timed:
+        tim, raw, nr = timed_pass(a.timed)
+        data["timed"] = {f"{t}/{d}": v for (t, d), v in tim.items()}
+        data["timed_raw"] = raw
+        L.append("")
+        L.append(f"Timed pass: TCG, 2 vCPUs, {nr} rounds x {a.runtime} s (+{a.ramp} s ramp) per "
+                 "fio run, drivers alternating test by test.")
+        L.append("  Medians over rounds; 'vs mptsas' = median of per-round IOPS ratios "
+                 "[min..max]; CPU = guest user+sys+irq+softirq")
+        L.append("  per I/O (all vCPUs); IRQ = /proc/interrupts of the driver's vectors per I/O; "
+                 "MMIO = register accesses per I/O")
+        L.append("  from the count pass's QEMU trace (same test, fixed size).")
+        hdr = (f"  {'test':<12} {'driver':<12} {'IOPS':>7} {'MB/s':>7} {'lat µs':>8} "
+               f"{'p99 µs':>8}  {'vs mptsas':<19} {'CPU µs/IO':>9} {'IRQ/IO':>7} {'MMIO/IO':>8}")
+        L.append(hdr)
+        L.append("  " + "-" * (len(hdr) - 2))
+        whole = 0
+        for t in TESTS:
+            for d in DRIVERS:
+                r = tim.get((t, d))
+                if not r:
+                    continue
+                whole += r["whole_samples"]
+                if r["ratio_med"] is not None:
+                    ratio = f"{r['ratio_med']:.2f} [{r['ratio_min']:.2f}..{r['ratio_max']:.2f}]"
+                else:
+                    ratio = "-"
+                mmio = cnt.get((t, d), {}).get("mmio_per_io") if cnt else None
+                L.append(f"  {t if d == DRIVERS[0] else '':<12} {d:<12} {f(r['iops']):>7} "
+                         f"{f(r['mbps'], '{:.1f}'):>7} {f(r['lat_mean_us']):>8} "
+                         f"{f(r['lat_p99_us']):>8}  {ratio:<19} {f(r['cpu_us_per_io']):>9} "
+                         f"{f(r['irq_per_io'], '{:.2f}'):>7} {f(mmio, '{:.2f}'):>8}")
+        if whole:
+            L.append(f"  ({whole} runs had no valid steady-state sample; their CPU/IRQ per I/O "
+                     "cover the whole fio process incl. start-up)")
+
+    if cnt is not None:
+        how = ("TCG icount (-icount shift=0,sleep=on,align=off), 1 vCPU, thread=single: 1 ns of "
+               "busy guest time = 1 guest instruction."
+               if a.icount else "plain TCG, 1 vCPU (icount off: busy time is wall-clock noise).")
+        L.append("")
+        L.append(f"Count pass: {how}")
+        L.append("  One fixed-size run per test and driver (after a 1/20-size run to cancel fio's "
+                 "fixed costs).  busy = guest")
+        L.append("  clock minus idle (/proc/timer_list), so Minstr/IO = marginal guest instructions "
+                 "per I/O; 'IOPS-eq' = 1e9 / instr")
+        L.append("  per I/O = the IOPS a saturated vCPU would reach; 'vs mptsas' = mptsas instr / "
+                 "driver instr.  fio's own IOPS")
+        L.append("  under icount also count the time-warps while the vCPU idles waiting for QEMU, "
+                 "so they depend on host load.")
+        L.append("  MMIO = register accesses per I/O from QEMU's mptsas_mmio_read/_write trace, "
+                 "per device (the events carry")
+        L.append("  the device pointer; phases cut by diag-BAR reads), without Doorbell reads "
+                 "(periodic watchdog polls, 'DB rd').")
+        hdr = (f"  {'test':<12} {'driver':<12} {'I/Os':>6} {'kinstr/IO':>9} {'IOPS-eq':>8} "
+               f"{'vs mptsas':>9} {'fio IOPS':>8} {'IRQ/IO':>7} {'devIRQ/IO':>9} "
+               f"{'MMIO rd/IO':>10} {'wr/IO':>6} {'MMIO/IO':>8} {'DB rd':>6}")
+        L.append(hdr)
+        L.append("  " + "-" * (len(hdr) - 2))
+        for t in TESTS:
+            for d in DRIVERS:
+                r = cnt.get((t, d))
+                if not r:
+                    continue
+                bn = r.get("busy_ns_per_io")
+                L.append(f"  {t if d == DRIVERS[0] else '':<12} {d:<12} {r['ios']:>6.0f} "
+                         f"{f(bn / 1e3 if bn else None, '{:.1f}'):>9} "
+                         f"{f(1e9 / bn if bn else None):>8} "
+                         f"{f(r.get('ratio'), '{:.3f}'):>9} {f(r.get('iops')):>8} "
+                         f"{f(r.get('irq_per_io'), '{:.2f}'):>7} "
+                         f"{f(r.get('dev_irq_per_io'), '{:.2f}'):>9} "
+                         f"{f(r.get('mmio_read_per_io'), '{:.2f}'):>10} "
+                         f"{f(r.get('mmio_write_per_io'), '{:.2f}'):>6} "
+                         f"{f(r.get('mmio_per_io'), '{:.2f}'):>8} "
+                         f"{f(r.get('doorbell_reads')):>6}")
+        L.append("  I/Os are fio-sized (sectors read * 512 / bs).  devIRQ/IO = MSI messages (INTx: "
+                 "level-1 updates) the QEMU")
+        L.append("  device raised per I/O (trace); IRQ/IO = interrupts the guest counted.")
+        other = sum(r.get("mmio_other_dev", 0) for r in cnt.values())
+        L.append(f"  Device mapping from trace: {data['count_devices']} "
+                 f"({'consistent' if cnt_ok else 'INCONSISTENT'}); accesses to the idle HBA "
+                 f"during phases: {other}")
+    if a.elapsed is not None:
+        L.append("")
+        L.append(f"Wall time for this kernel (build + VMs): {a.elapsed} s")
+    data["elapsed_s"] = a.elapsed
+
+    text = "\n".join(L) + "\n"
+    sys.stdout.write("\n" + text)
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, f"bench-{a.kver}.txt"), "w") as fh:
+        fh.write(text)
+    with open(os.path.join(a.out, f"bench-{a.kver}.json"), "w") as fh:
+        json.dump(data, fh, indent=1, sort_keys=True, default=str)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
