@@ -43,6 +43,17 @@ iommu_strict()
 	return "$rc"
 }
 
+# manifest_get NAME - NAME's value in the manifest.  The runner does not
+# source the manifest itself: assigning an exported variable (say MPT_MSI
+# given in the environment to override the manifest) would change what the
+# tests inherit.
+manifest_get()
+{
+	[[ -r ${MPT_MANIFEST:-} ]] || return 0
+	# shellcheck source=/dev/null
+	(. "$MPT_MANIFEST" && printf '%s\n' "${!1:-}")
+}
+
 # default_tests - the names in TEST_PROGS of the Makefile (test_NAME.sh).
 default_tests()
 {
@@ -51,7 +62,7 @@ default_tests()
 
 main()
 {
-	local tests=("$@") timeout=300 t n=1 rc out resdir failed=0
+	local tests=("$@") timeout=300 t n=1 rc out resdir failed=0 start
 
 	((${#tests[@]})) || read -ra tests <<<"$(default_tests)"
 	for t in "${tests[@]}"; do
@@ -63,7 +74,7 @@ main()
 
 	ktap_print_header
 	ktap_set_plan $((${#tests[@]} + 1))
-	if [[ ${MPT_IOMMU:-on} == on ]]; then
+	if [[ $(manifest_get MPT_IOMMU) != off ]]; then
 		ktap_check iommu_strict iommu_strict || failed=1
 	else
 		ktap_test_skip iommu_strict "VM without an IOMMU"
@@ -72,11 +83,16 @@ main()
 		n=$((n + 1))
 		echo "# test_$t.sh: start (timeout ${timeout}s)"
 		dmesg_mark
+		start=$SECONDS
 		rc=0
 		timeout --kill-after=10 "$timeout" bash "./test_$t.sh" \
 			>"$resdir/test_$t.log" 2>&1 || rc=$?
 		sed 's/^/    /' "$resdir/test_$t.log"
-		[[ $rc == 124 || $rc == 137 ]] && echo "# test_$t.sh: timed out after ${timeout}s"
+		if [[ $rc == 124 || $rc == 137 ]]; then
+			echo "# test_$t.sh: timed out after ${timeout}s"
+		else
+			echo "# test_$t.sh: $((SECONDS - start)) s"
+		fi
 		dmesg_new >"$resdir/test_$t.dmesg"
 		if out=$(dmesg_problems); then
 			:
@@ -91,10 +107,8 @@ main()
 	return "$failed"
 }
 
-# The manifest names the run directory the results go to.
-# shellcheck source=/dev/null
-[[ -r ${MPT_MANIFEST:-} ]] && . "$MPT_MANIFEST"
-RESULTS=${MPT_RUNDIR:-/tmp/mptmq-results}
+RESULTS=$(manifest_get MPT_RUNDIR)
+RESULTS=${RESULTS:-/tmp/mptmq-results}
 mkdir -p "$RESULTS"
 main "$@" 2>&1 | tee "$RESULTS/results.ktap"
 exit "${PIPESTATUS[0]}"
