@@ -27,7 +27,7 @@
 #
 # Environment: EH_FIO_SIZE, EH_FIO_QD (fio size per disk per round, queue
 # depth), EH_RECOVERY_RESETS, EH_MEDIUM_READS, EH_FAULTS, EH_SLOW_BPS,
-# EH_SLOW_TIMEOUT, MPTMQ_OUT.
+# EH_SLOW_TIMEOUT, EH_SLOW_SIZE, MPTMQ_OUT.
 
 set -uo pipefail
 EH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -170,7 +170,7 @@ main()
 	: "${NAME:=$VM_KVER-$VM_DRIVER-msi$VM_MSI}"
 	local kv
 	for kv in EH_RESETS EH_FIO_SIZE EH_FIO_QD EH_RECOVERY_RESETS EH_MEDIUM_READS \
-		  EH_FAULTS EH_SLOW_TIMEOUT EH_RESET_GAP; do
+		  EH_FAULTS EH_SLOW_TIMEOUT EH_SLOW_SIZE EH_RESET_GAP EH_TEST_TIMEOUT; do
 		[[ -n ${!kv:-} ]] && VM_GUEST_ENV+=("$kv=${!kv}")
 	done
 

@@ -44,13 +44,22 @@ fio_ends()
 	echo "fio ended with status $rc, $(($(ms_now) - T_UNPLUG)) ms after device_del"
 }
 
+# old_fd_fails - I/O on a descriptor opened before the unplug returns no
+# data at once: an error, or end of file (the gone disk's capacity is 0);
+# opening the disk again fails.
 old_fd_fails()
 {
-	local out rc
-	out=$(timeout 15 dd of=/dev/null iflag=direct bs=4k count=1 <&7 2>&1)
-	rc=$?
-	echo "read on a descriptor opened before the unplug: status $rc ${out//$'\n'/ }"
-	((rc != 0 && rc != 124))
+	local out rc got
+	got=$(timeout 15 dd iflag=direct bs=4k count=1 status=none <&7 2>/tmp/hp-dd.err | wc -c)
+	rc=${PIPESTATUS[0]}
+	out=$(cat /tmp/hp-dd.err)
+	echo "4 KiB read on a descriptor opened before the unplug: status $rc, $got bytes ${out//$'\n'/ }"
+	((rc != 124 && got == 0)) || return 1
+	if out=$(timeout 15 dd if="$BLK0" of=/dev/null iflag=direct bs=4k count=1 2>&1); then
+		echo "$BLK0 still opens and reads"
+		return 1
+	fi
+	echo "open $BLK0: ${out//$'\n'/ }"
 }
 
 gone()

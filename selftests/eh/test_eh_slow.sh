@@ -23,7 +23,7 @@ slow_fio()
 {
 	local out rc
 	out=$(cd /tmp && timeout 300 fio --name=slow --filename="$SBLK" --ioengine=libaio \
-		--direct=1 --bs=64k --iodepth=32 --rw=randwrite --size="${EH_SLOW_SIZE:-4M}" \
+		--direct=1 --bs=64k --iodepth=32 --rw=randwrite --size="${EH_SLOW_SIZE:-2M}" \
 		--verify=crc32c --do_verify=1 --verify_fatal=1 --verify_state_save=0 \
 		--randrepeat=0 2>&1)
 	rc=$?
