@@ -79,6 +79,21 @@ stage()
 		--exclude=.tmp_versions -cf - "${SOURCES[@]}" | tar -C "$dir" -xf -
 }
 
+# registered VER - DKMS knows NAME/VER (even with its sources gone).
+registered()
+{
+	[[ -d /var/lib/dkms/$NAME/$1 ]] || dkms status -m "$NAME" -v "$1" 2>/dev/null | grep -q .
+}
+
+# unregister VER - "dkms remove --all".  DKMS reads dkms.conf from the
+# sources to remove anything, so put them back first if they went missing.
+unregister()
+{
+	local ver=$1
+	[[ -r /usr/src/$NAME-$ver/dkms.conf ]] || stage "/usr/src/$NAME-$ver"
+	dkms remove "$NAME/$ver" --all >&2 || die "dkms remove $NAME/$ver --all failed"
+}
+
 # installed VER KVER - dkms reports the module installed for KVER.
 installed()
 {
@@ -121,9 +136,9 @@ do_install()
 	fi
 
 	# New or changed sources: start again from a clean DKMS entry.
-	if dkms status -m "$NAME" -v "$ver" 2>/dev/null | grep -q .; then
+	if registered "$ver"; then
 		log "removing the previous $NAME/$ver from DKMS"
-		dkms remove "$NAME/$ver" --all >&2 || die "dkms remove $NAME/$ver --all failed"
+		unregister "$ver"
 	fi
 	rm -rf "$src"
 	mv "$tmp/src" "$src"
@@ -153,8 +168,8 @@ do_install()
 do_remove()
 {
 	local ver=$1
-	if dkms status -m "$NAME" -v "$ver" 2>/dev/null | grep -q .; then
-		dkms remove "$NAME/$ver" --all >&2 || die "dkms remove $NAME/$ver --all failed"
+	if registered "$ver"; then
+		unregister "$ver"
 	else
 		log "$NAME/$ver is not in DKMS"
 	fi
