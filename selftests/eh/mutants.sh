@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mutants.sh - show that the EH tests fail when the handling they check is
+# broken: build throwaway copies of mptmq (under ${TMPDIR:-/tmp}, never in
+# the tree) with one piece of error handling stubbed out, and run the EH
+# tests that must catch it through selftests/eh/run.sh --ko.
+#
+# Usage: selftests/eh/mutants.sh [--kernel 6.1] [MUTANT...]   (default: all)
+# Prints each run's KTAP summary and one line per mutant:
+#   CAUGHT <mutant>: <failed subtests>   the tests failed, as they must
+#   MISSED <mutant>                      the tests passed: a blind spot
+# Exit status 1 when a mutant was missed.
+
+set -uo pipefail
+EH_DIR=$(cd "$(dirname "$0")" && pwd)
+TREE=$(cd "$EH_DIR/../.." && pwd)
+series=6.1
+[[ ${1:-} == --kernel ]] && { series=$2; shift 2; }
+. "$TREE/selftests/vm/vmlib.sh"
+KVER=$(vm_pick_kernel "$series") || exit 1
+
+# name|file|perl substitution|tests|what it breaks
+MUTANTS=(
+"tm_fail|mptmq_eh.c|s/(\tint slot, ret;\n)/\$1\n\tif (type) return -EIO;\n/|resets slow|every task management request fails at once (abort, LUN/target/bus reset handlers return FAILED)"
+"reset_did_ok|mptmq_ioc.c|s/(mptmq_ioc_make_ready\(ioc\);\n.*\n\tmptmq_fail_all\(ioc, )DID_RESET/\$1DID_OK/|recovery|an IOC reset completes the commands the IOC forgot as successful (DID_OK instead of DID_RESET)"
+"no_fault_watch|mptmq_eh.c|s/if \(mptmq_state\(ioc\) == MPTMQ_STATE_RUNNING &&/if (0 \&\& mptmq_state(ioc) == MPTMQ_STATE_RUNNING \&\&/|fault|the watchdog ignores a FAULTed IOC"
+"no_sense|mptmq_reply.c|s/if \(res.sense_len\)/if (0 \&\& res.sense_len)/|medium|CHECK CONDITION completes without the sense data"
+"remove_keeps_watchdog|mptmq_main.c|s/\tmptmq_watchdog_stop\(ioc\);\n(\tcancel_work_sync\(&ioc->rescan_work\);)/\$1/|hotplug|remove() leaves the doorbell watchdog running after the IOC is freed"
+)
+
+want=("$@")
+missed=0
+for m in "${MUTANTS[@]}"; do
+	IFS='|' read -r name file subst tests what <<<"$m"
+	((${#want[@]})) && [[ " ${want[*]} " != *" $name "* ]] && continue
+	d=${TMPDIR:-/tmp}/mptmq-mutant-$name-$KVER
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp -r "$TREE"/{Kbuild,drivers,include} "$d/"
+	f=$d/drivers/scsi/mptmq/$file
+	cp "$f" "$f.orig"
+	perl -0pi -e "$subst" "$f"
+	if cmp -s "$f" "$f.orig"; then
+		echo "ERROR $name: the substitution did not apply to $file"
+		missed=1
+		continue
+	fi
+	echo "# mutant $name: $what"
+	diff -u "$f.orig" "$f" | sed 's/^/#   /'
+	make -C "/lib/modules/$KVER/build" M="$d" modules >"$d/build.log" 2>&1 || {
+		echo "ERROR $name: build failed ($d/build.log)"
+		missed=1
+		continue
+	}
+	# shellcheck disable=SC2086 # tests is a list of words
+	out=$(EH_RESETS=${EH_RESETS:-2} EH_FAULTS=${EH_FAULTS:-1} EH_RECOVERY_RESETS=${EH_RECOVERY_RESETS:-2} \
+	      "$EH_DIR/run.sh" --kernel "$KVER" --driver mptmq --ko "$d/drivers/scsi/mptmq/mptmq.ko" \
+	      --name "mutant-$name" $tests 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed 's/^/#   /' >"$VM_OUT/eh/mutant-$name.log"
+	fails=$(grep -E '^ *not ok' <<<"$out" | sed -E 's/^ *not ok [0-9]+ //' | sort -u | tr '\n' ' ')
+	if ((rc != 0)); then
+		echo "CAUGHT $name: $fails"
+	else
+		echo "MISSED $name (log $VM_OUT/eh/mutant-$name.log)"
+		missed=1
+	fi
+done
+exit "$missed"
