@@ -178,12 +178,24 @@ struct mptmq_internal {
 };
 
 /**
- * struct mptmq_stats - error and recovery counters (sysfs)
+ * struct mptmq_stats - error and recovery counters (sysfs error_counters)
+ * @reset_host: IOC resets asked for by the midlayer (host reset) or a user
+ * @reset_fault: IOC resets after the watchdog saw the IOC leave OPERATIONAL
+ * @reset_recovery: IOC resets by PCI error recovery (slot reset)
+ * @tm_abort: ABORT TASK requests
+ * @tm_lun_reset: LOGICAL UNIT RESET requests
+ * @tm_target_reset: TARGET RESET requests
+ * @tm_bus_reset: RESET BUS requests
+ * @tm_failed: task management requests that failed or got no reply
+ * @timeouts: commands the block layer timed out
+ * @faults: times the IOC was seen in FAULT (or otherwise not OPERATIONAL)
+ * @lost_interrupts: timed-out commands whose reply was waiting in the FIFO
+ * @bad_replies: replies dropped: unknown context, foreign frame, not in flight
  */
 struct mptmq_stats {
-	atomic_t	reset_host;	/* IOC resets asked by the midlayer/user */
-	atomic_t	reset_fault;	/* IOC resets after an IOC fault */
-	atomic_t	reset_recovery;	/* IOC resets after a failed TM */
+	atomic_t	reset_host;
+	atomic_t	reset_fault;
+	atomic_t	reset_recovery;
 	atomic_t	tm_abort;
 	atomic_t	tm_lun_reset;
 	atomic_t	tm_target_reset;
@@ -197,10 +209,56 @@ struct mptmq_stats {
 
 /**
  * struct mptmq_ioc - one IOC (PCI function) and its SCSI host
+ * @pdev: the PCI function
+ * @shost: the SCSI host whose private area holds this structure
+ * @regs: the system-interface registers (the first memory BAR)
+ * @bar: which BAR @regs maps
+ * @irq: the interrupt (MSI vector or INTx line)
+ * @msi: @irq is an MSI vector (not shared)
+ * @facts: IOCFacts, host-endian
+ * @port: port 0's PortFacts, host-endian
+ * @board_name: Manufacturing page 0 BoardName
+ * @chip_name: Manufacturing page 0 ChipName
+ * @chip_revision: Manufacturing page 0 ChipRevision
+ * @board_assembly: Manufacturing page 0 BoardAssembly
+ * @board_tracer: Manufacturing page 0 BoardTracerNumber
+ * @geom: SGL geometry: frame size, element size and width
+ * @nr_io: I/O frames, which is can_queue
+ * @nr_frames: @nr_io plus the internal frames
+ * @chain_segs: chain segments per I/O frame
+ * @chain_size: chain space per I/O frame, bytes
+ * @reply_depth: reply frames posted to the IOC
+ * @max_sge: data segments per command (sg_tablesize)
+ * @pool: frame pool: request frames, chain space, reply frames
+ * @pool_dma: bus address of @pool
+ * @pool_size: bytes in @pool
+ * @chain_offset: offset of the chain space in @pool
+ * @reply_offset: offset of the reply frames in @pool
+ * @reply_low: low 32 bits of the first reply frame's bus address
+ * @sense: sense pool, one slot per frame
+ * @sense_dma: bus address of @sense
+ * @sense_pool_size: bytes in @sense
+ * @cfg_buf: buffer for configuration pages
+ * @cfg_dma: bus address of @cfg_buf
+ * @state: enum mptmq_state; read locklessly, written under @ioc_mutex
+ * @ioc_mutex: serialises the doorbell handshake, bring-up and IOC reset
+ * @tm_mutex: serialises task management
+ * @internal: the internal request slots
+ * @events_on: the IOC accepted EventNotification
+ * @event_ack_work: sends EventAck for an event that asked for one
+ * @event_ack_event: the event to acknowledge
+ * @event_ack_context: its event context
+ * @rescan_work: rescans the host after a topology event
+ * @watchdog: the once-a-second doorbell check
+ * @reset_work: IOC reset outside the midlayer's error handling
+ * @removing: remove() has started: schedule no more work
+ * @info: the host's info string
+ * @debugfs: this IOC's debugfs directory
+ * @stats: error and recovery counters
  *
- * Lives in the Scsi_Host's private area.  Fields under "limits" and
- * "pools" are written during probe only; @state and the internal slots as
- * described in the theory of operation.
+ * Lives in the Scsi_Host's private area.  Identity, limits and pools are
+ * written during probe only; @state and the internal slots as described in
+ * the theory of operation.
  */
 struct mptmq_ioc {
 	struct pci_dev		*pdev;

@@ -433,6 +433,7 @@ static pci_ers_result_t mptmq_pci_slot_reset(struct pci_dev *pdev)
 
 	pci_restore_state(pdev);
 	pci_set_master(pdev);
+	atomic_inc(&ioc->stats.reset_recovery);
 	return mptmq_ioc_reset(ioc, "PCI slot reset") ? PCI_ERS_RESULT_DISCONNECT :
 							PCI_ERS_RESULT_RECOVERED;
 }
