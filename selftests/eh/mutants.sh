@@ -9,7 +9,9 @@
 # Usage: selftests/eh/mutants.sh [--kernel 6.1] [MUTANT...]   (default: all)
 # Prints each run's KTAP summary and one line per mutant:
 #   CAUGHT <mutant>: <failed subtests>   the tests failed, as they must
-#   MISSED <mutant>                      the tests passed: a blind spot
+#                                        (including the expected subtest)
+#   MISSED <mutant>                      they passed, or failed elsewhere
+#   ERROR <mutant>                       no verdict (patch, build, load)
 # Exit status 1 when a mutant was missed.
 
 set -uo pipefail
@@ -20,19 +22,19 @@ series=6.1
 . "$TREE/selftests/vm/vmlib.sh"
 KVER=$(vm_pick_kernel "$series") || exit 1
 
-# name|file|perl substitution|tests|what it breaks
+# name|file|perl substitution|tests|subtests that must fail (regex)|what it breaks
 MUTANTS=(
-"tm_fail|mptmq_eh.c|s/(\tint slot, ret;\n)/\$1\n\tif (type) return -EIO;\n/|resets slow|every task management request fails at once (abort, LUN/target/bus reset handlers return FAILED)"
-"reset_did_ok|mptmq_ioc.c|s/(mptmq_ioc_make_ready\(ioc\);\n.*\n\tmptmq_fail_all\(ioc, )DID_RESET/\$1DID_OK/|recovery|an IOC reset completes the commands the IOC forgot as successful (DID_OK instead of DID_RESET)"
-"no_fault_watch|mptmq_eh.c|s/if \(mptmq_state\(ioc\) == MPTMQ_STATE_RUNNING &&/if (0 \&\& mptmq_state(ioc) == MPTMQ_STATE_RUNNING \&\&/|fault|the watchdog ignores a FAULTed IOC"
-"no_sense|mptmq_reply.c|s/if \(res.sense_len\)/if (0 \&\& res.sense_len)/|medium|CHECK CONDITION completes without the sense data"
-"remove_keeps_watchdog|mptmq_main.c|s/\tmptmq_watchdog_stop\(ioc\);\n(\tcancel_work_sync\(&ioc->rescan_work\);)/\$1/|hotplug|remove() leaves the doorbell watchdog running after the IOC is freed"
+"tm_fail|mptmq_eh.c|s/(\tint slot, ret;\n)/\$1\n\tif (type) return -EIO;\n/|resets slow|reset_device|every task management request fails at once (abort, LUN/target/bus reset handlers return FAILED)"
+"reset_did_ok|mptmq_ioc.c|s/(mptmq_ioc_make_ready\(ioc\);\n.*\n\tmptmq_fail_all\(ioc, )DID_RESET/\$1DID_OK/|recovery|fio_verify|an IOC reset completes the commands the IOC forgot as successful (DID_OK instead of DID_RESET)"
+"no_fault_watch|mptmq_eh.c|s/if \(mptmq_state\(ioc\) == MPTMQ_STATE_RUNNING &&/if (0 \&\& mptmq_state(ioc) == MPTMQ_STATE_RUNNING \&\&/|fault|fault_1_detected_and_recovered|the watchdog ignores a FAULTed IOC"
+"no_sense|mptmq_reply.c|s/if \(res.sense_len\)/if (0 \&\& res.sense_len)/|medium|sense_logged|CHECK CONDITION completes without the sense data"
+"remove_keeps_watchdog|mptmq_main.c|s/\tmptmq_watchdog_stop\(ioc\);\n(\tcancel_work_sync\(&ioc->rescan_work\);)/\$1/|hotplug|eh_hotplug|remove() leaves the doorbell watchdog running after the IOC is freed"
 )
 
 want=("$@")
 missed=0
 for m in "${MUTANTS[@]}"; do
-	IFS='|' read -r name file subst tests what <<<"$m"
+	IFS='|' read -r name file subst tests expect what <<<"$m"
 	((${#want[@]})) && [[ " ${want[*]} " != *" $name "* ]] && continue
 	d=${TMPDIR:-/tmp}/mptmq-mutant-$name-$KVER
 	rm -rf "$d"
@@ -53,14 +55,22 @@ for m in "${MUTANTS[@]}"; do
 		missed=1
 		continue
 	}
+	# The guest sees the host's / but has its own /tmp: the module goes
+	# where the guest can read it.
+	mkdir -p "$VM_OUT/eh/mutants"
+	ko=$VM_OUT/eh/mutants/$name-$KVER.ko
+	cp "$d/drivers/scsi/mptmq/mptmq.ko" "$ko"
 	# shellcheck disable=SC2086 # tests is a list of words
 	out=$(EH_RESETS=${EH_RESETS:-2} EH_FAULTS=${EH_FAULTS:-1} EH_RECOVERY_RESETS=${EH_RECOVERY_RESETS:-2} \
-	      "$EH_DIR/run.sh" --kernel "$KVER" --driver mptmq --ko "$d/drivers/scsi/mptmq/mptmq.ko" \
+	      "$EH_DIR/run.sh" --kernel "$KVER" --driver mptmq --ko "$ko" \
 	      --name "mutant-$name" $tests 2>&1)
 	rc=$?
 	printf '%s\n' "$out" | sed 's/^/#   /' >"$VM_OUT/eh/mutant-$name.log"
 	fails=$(grep -E '^ *not ok' <<<"$out" | sed -E 's/^ *not ok [0-9]+ //' | sort -u | tr '\n' ' ')
-	if ((rc != 0)); then
+	if grep -q 'cannot load' <<<"$out"; then
+		echo "ERROR $name: the mutant module did not load (log $VM_OUT/eh/mutant-$name.log)"
+		missed=1
+	elif ((rc != 0)) && grep -qE "$expect" <<<"$fails"; then
 		echo "CAUGHT $name: $fails"
 	else
 		echo "MISSED $name (log $VM_OUT/eh/mutant-$name.log)"
