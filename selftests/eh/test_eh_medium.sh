@@ -59,7 +59,7 @@ fio_range()
 	local off=$(((LBA * 512 / 4096) * 4096 - 512 * 1024)) out errs
 	out=$(cd /tmp && timeout 120 fio --name=range --filename="$BLK" --ioengine=libaio \
 		--direct=1 --rw=read --bs=4k --iodepth=8 --offset="$off" --size=1M \
-		--loops="$PASSES" --continue_on_error=read --ignore_error=EIO,ENODATA \
+		--loops="$PASSES" --continue_on_error=read --ignore_error=EIO,61 \
 		--output-format=json 2>&1)
 	errs=$(grep -o '"total_err" *: *[0-9]*' <<<"$out" | grep -o '[0-9]*$' | head -n 1)
 	echo "fio over [$off, +1M) x$PASSES: total_err ${errs:-?} (expected $PASSES)"

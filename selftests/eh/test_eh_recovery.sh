@@ -3,11 +3,12 @@
 #
 # test_eh_recovery.sh - recovery speed under iodepth-32 load.  While fio
 # write+verify runs on every data disk, reset EH_RECOVERY_RESETS times
-# (default 3): the IOC directly (mptmq debugfs ioc_reset), the host
+# (default 2): the IOC directly (mptmq debugfs ioc_reset), the host
 # (sg_reset -N -H) and a LUN (sg_reset -N -d).  For each reset it measures
 # how long the reset call took and how long until fio's I/O completed again
 # on every data disk (/sys/block/*/stat).  Asserted: every reset succeeds,
-# I/O resumes on every disk within 60 s, fio verifies; the figures (median/max ms) are only reported,
+# I/O resumes on every disk within 60 s, fio verifies; the figures
+# (median/max ms) are only reported,
 # wall clock under TCG being noise.  Project goal: < 1 s for mptmq host and
 # device resets; the reference mptsas takes about 10.4 s per host reset.
 
@@ -16,7 +17,7 @@ DIR=$(dirname "$0")
 . "$DIR/lib.sh"
 . "$DIR/eh_lib.sh"
 
-K=${EH_RECOVERY_RESETS:-3}
+K=${EH_RECOVERY_RESETS:-2}
 
 # io_resumed T0 - wait (60 s at most) until every data disk completed an
 # I/O after this point; print the ms since T0 when the last one did.
