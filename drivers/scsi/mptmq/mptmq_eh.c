@@ -18,6 +18,11 @@
 #include "mptmq.h"
 #include "mptmq_trace.h"
 
+static unsigned int mptmq_spi_settle_ms = 1000;
+module_param_named(spi_settle_ms, mptmq_spi_settle_ms, uint, 0644);
+MODULE_PARM_DESC(spi_settle_ms,
+		 "Parallel SCSI only: ms to wait for the devices after a bus or host reset (default: 1000)");
+
 /**
  * DOC: Error handling
  *
@@ -35,6 +40,12 @@
  * the IOC, so a tag can never be reused while the IOC may still answer
  * for its old command.  A task management request that gets no reply
  * keeps its frame until the next IOC reset.
+ *
+ * The midlayer's fixed 10 s settle delay after a bus or host reset is
+ * skipped (.skip_settle_delay): a SAS or emulated port needs none, and a
+ * parallel SCSI bus gets spi_settle_ms (four times the SPI
+ * reset-to-selection time; a device still not ready then answers BUSY or
+ * NOT READY, which the midlayer retries).
  *
  * A watchdog reads the doorbell once a second: FAULT leads to an IOC reset
  * with the fault code logged; an all-ones read means the device is gone,
@@ -275,6 +286,15 @@ int mptmq_eh_target_reset(struct scsi_cmnd *scmd)
 				 &ioc->stats.tm_target_reset, &m);
 }
 
+/* After a bus or host reset: give parallel SCSI devices time to settle. */
+static void mptmq_reset_settle(struct mptmq_ioc *ioc)
+{
+	unsigned int ms = READ_ONCE(mptmq_spi_settle_ms);
+
+	if (ioc->port.port_type == MPI_PORTFACTS_PORTTYPE_SCSI && ms)
+		msleep(ms);
+}
+
 /**
  * mptmq_eh_bus_reset() - reset every device on the bus (RESET BUS)
  * @scmd: a command on that bus
@@ -287,7 +307,12 @@ int mptmq_eh_bus_reset(struct scsi_cmnd *scmd)
 	struct mptmq_ioc *ioc = shost_to_ioc(scmd->device->host);
 	struct mptmq_inflight_match m = { .channel = scmd->device->channel, .id = -1 };
 
-	return mptmq_reset_nexus(scmd, MPI_TASKTYPE_RESET_BUS, &ioc->stats.tm_bus_reset, &m);
+	int ret;
+
+	ret = mptmq_reset_nexus(scmd, MPI_TASKTYPE_RESET_BUS, &ioc->stats.tm_bus_reset, &m);
+	if (ret == SUCCESS)
+		mptmq_reset_settle(ioc);
+	return ret;
 }
 
 /**
@@ -302,7 +327,10 @@ int mptmq_eh_host_reset(struct scsi_cmnd *scmd)
 	struct mptmq_ioc *ioc = shost_to_ioc(scmd->device->host);
 
 	atomic_inc(&ioc->stats.reset_host);
-	return mptmq_ioc_reset(ioc, "host reset requested") ? FAILED : SUCCESS;
+	if (mptmq_ioc_reset(ioc, "host reset requested"))
+		return FAILED;
+	mptmq_reset_settle(ioc);
+	return SUCCESS;
 }
 
 /**

@@ -63,6 +63,7 @@ static struct scsi_host_template mptmq_sht = {
 	.cmd_per_lun		= 7,
 	.cmd_size		= sizeof(struct mptmq_cmd),
 	.track_queue_depth	= 1,
+	.skip_settle_delay	= 1,	/* see mptmq_reset_settle() */
 	.shost_groups		= mptmq_host_groups,
 };
 
