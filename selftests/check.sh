@@ -4,8 +4,12 @@
 # check.sh - everything "make check" runs:
 #   1. per kernel: build mptmq.ko with W=1 (any compiler or modpost warning
 #      fails), then run sparse over it (C=2; any report fails);
-#   2. the VM selftest suite for each entry of the matrix, up to
-#      MPTMQ_CHECK_JOBS VMs at a time.
+#   2. the host-side unit tests (selftests/unit, ASan + UBSan);
+#   3. dkms-setup.sh install (so test_dkms has a DKMS-installed module to
+#      find; removed again when check.sh exits);
+#   4. the VM selftest suite for each entry of the matrix and the
+#      error-handling suite (selftests/eh/run.sh) for each entry of the EH
+#      matrix, up to MPTMQ_CHECK_JOBS VMs at a time.
 # Prints one line per result and, as its last line, "N passed, N failed" (plus
 # ", N skipped" when something skipped).  Exit status 1 if anything failed.
 #
@@ -14,10 +18,18 @@
 #                        empty: no builds)
 #   MPTMQ_CHECK_MATRIX   VM runs, "KERNEL:DRIVER[:OPT=VAL,...]" separated by
 #                        spaces; OPT is msi or bridge (default on/off as in
-#                        run.sh).  Default "6.1:mptsas:msi=off 6.12:mptsas:msi=on";
-#                        empty: no VMs
+#                        run.sh).  Default "6.1:mptmq:msi=off 6.12:mptmq:msi=on
+#                        6.12:mptsas:msi=on" (the reference keeps the tests
+#                        honest: every test must pass with it too, or skip
+#                        where it checks mptmq-only features); empty: no VMs
+#   MPTMQ_CHECK_EH       EH suite runs, "KERNEL:DRIVER[:msi=on|off]" (default
+#                        "6.1:mptmq:msi=off 6.12:mptmq:msi=on"; empty: none)
+#   MPTMQ_CHECK_UNIT     0 to skip the unit tests
+#   MPTMQ_CHECK_DKMS     0 to skip the DKMS install (test_dkms then skips)
 #   MPTMQ_CHECK_TESTS    test subset, e.g. "probe data" (default: all)
 #   MPTMQ_CHECK_JOBS     VMs run in parallel (default 2)
+#   MPTMQ_CHECK_VM_TIMEOUT  hard limit per suite VM in s (default 2700)
+#   MPTMQ_CHECK_EH_ARGS  extra eh/run.sh options
 #   MPTMQ_CHECK_BUILD    0 to skip step 1
 #   MPTMQ_OUT            output directory (default <tree>/out)
 #   MPTMQ_TREE           tree to build (default the one holding this script)
@@ -28,7 +40,8 @@ SELFTESTS=$(cd "$(dirname "$0")" && pwd)
 
 # Set but empty means none (no builds / no VMs).
 KERNELS=${MPTMQ_CHECK_KERNELS-6.1 6.12}
-MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptsas:msi=off 6.12:mptsas:msi=on}
+MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on}
+EH_MATRIX=${MPTMQ_CHECK_EH-6.1:mptmq:msi=off 6.12:mptmq:msi=on}
 TESTS=${MPTMQ_CHECK_TESTS:-}
 JOBS=${MPTMQ_CHECK_JOBS:-2}
 CHECK_OUT=$VM_OUT/check
@@ -119,13 +132,91 @@ vm_entry_name()
 	echo "check-${1//[:,=]/-}"
 }
 
-# run_matrix - run.sh for every matrix entry, JOBS at a time; then report
-# each test of each entry from the run's summary.
+# eh_entry_args ENTRY - eh/run.sh options for an EH entry KERNEL:DRIVER[:msi=X].
+eh_entry_args()
+{
+	local kernel driver opts o kver ko
+	IFS=: read -r kernel driver opts <<<"$1"
+	echo "--kernel $kernel --driver ${driver:-mptmq}"
+	IFS=, read -ra opts <<<"${opts:-}"
+	for o in "${opts[@]}"; do
+		case $o in
+		msi=*) echo "--msi ${o#*=}" ;;
+		*) echo "unknown EH option '$o' in '$1'" >&2; return 1 ;;
+		esac
+	done
+	# The module step 1 built and checked, when there is one.
+	if [[ ${driver:-mptmq} == mptmq ]] && kver=$(vm_pick_kernel "$kernel" 2>/dev/null); then
+		ko=$(vm_module_path "$kver")
+		[[ -e $ko ]] && echo "--ko $ko"
+	fi
+	return 0
+}
+
+# start_job LOG CMD... - run CMD in the background, at most JOBS at a time.
+RUNNING=0
+start_job()
+{
+	local log=$1
+	shift
+	if ((RUNNING >= JOBS)); then
+		wait -n
+		RUNNING=$((RUNNING - 1))
+	fi
+	"$@" >"$log" 2>&1 &
+	RUNNING=$((RUNNING + 1))
+}
+
+# report_suite ENTRY NAME - one result per test from a suite run's summary.
+report_suite()
+{
+	local entry=$1 name=$2 status test line
+
+	if [[ ! -s $VM_OUT/vm/$name/summary ]]; then
+		tail -n 15 "$CHECK_OUT/$name.log" | sed 's/^/    /'
+		result FAIL "$entry" "no results, $CHECK_OUT/$name.log"
+		return
+	fi
+	while read -r status test line; do
+		[[ $status == PASS ]] && line=
+		result "$status" "$entry/$test" "$line"
+	done <"$VM_OUT/vm/$name/summary"
+	grep -q '^FAIL' "$VM_OUT/vm/$name/summary" &&
+		echo "    logs: $VM_OUT/vm/$name/ (results.ktap, results/, serial.log)"
+}
+
+# report_eh ENTRY LOG - one result per test from eh/run.sh's top-level KTAP.
+report_eh()
+{
+	local entry=$1 log=$2 line n=0 test
+
+	while IFS= read -r line; do
+		if [[ $line =~ ^(not\ )?ok\ [0-9]+\ ([^ ]+)(\ \#\ SKIP)? ]]; then
+			test=${BASH_REMATCH[2]}
+			n=$((n + 1))
+			if [[ -n ${BASH_REMATCH[3]} ]]; then
+				result SKIP "eh-$entry/$test"
+			elif [[ -n ${BASH_REMATCH[1]} ]]; then
+				result FAIL "eh-$entry/$test" "$log"
+			else
+				result PASS "eh-$entry/$test"
+			fi
+		fi
+	done <"$log"
+	if ((n == 0)); then
+		tail -n 15 "$log" | sed 's/^/    /'
+		result FAIL "eh-$entry" "no results, $log"
+	fi
+}
+
+# run_matrix - the suite for every matrix entry and the EH suite for every
+# EH entry, JOBS VMs at a time; then report each test of each entry.
 run_matrix()
 {
-	local entry name args running=0 line status test
-	local -a tests
+	local entry name args
+	local -a tests eh_extra
 	read -ra tests <<<"$TESTS"
+	read -ra eh_extra <<<"${MPTMQ_CHECK_EH_ARGS:-}"
 
 	for entry in $MATRIX; do
 		name=$(vm_entry_name "$entry")
@@ -133,32 +224,65 @@ run_matrix()
 			result FAIL "$entry" "bad matrix entry"
 			continue
 		fi
-		if ((running >= JOBS)); then
-			wait -n
-			running=$((running - 1))
-		fi
-		echo "vm: $entry: starting (log $CHECK_OUT/$name.log)"
+		echo "vm: $entry: queued (log $CHECK_OUT/$name.log)"
 		# shellcheck disable=SC2086 # args are words
-		bash "$SELFTESTS/vm/run.sh" $args --name "$name" "${tests[@]}" \
-			>"$CHECK_OUT/$name.log" 2>&1 &
-		running=$((running + 1))
+		start_job "$CHECK_OUT/$name.log" bash "$SELFTESTS/vm/run.sh" $args \
+			--timeout "${MPTMQ_CHECK_VM_TIMEOUT:-2700}" --name "$name" "${tests[@]}"
+	done
+	for entry in $EH_MATRIX; do
+		name=eh-$(vm_entry_name "$entry")
+		if ! args=$(eh_entry_args "$entry"); then
+			result FAIL "eh-$entry" "bad EH entry"
+			continue
+		fi
+		echo "vm: eh $entry: queued (log $CHECK_OUT/$name.log)"
+		# shellcheck disable=SC2086 # args are words
+		start_job "$CHECK_OUT/$name.log" bash "$SELFTESTS/eh/run.sh" $args \
+			--name "$name" "${eh_extra[@]}"
 	done
 	wait
 
 	for entry in $MATRIX; do
-		name=$(vm_entry_name "$entry")
-		if [[ ! -s $VM_OUT/vm/$name/summary ]]; then
-			tail -n 15 "$CHECK_OUT/$name.log" | sed 's/^/    /'
-			result FAIL "$entry" "no results, $CHECK_OUT/$name.log"
-			continue
-		fi
-		while read -r status test line; do
-			[[ $status == PASS ]] && line=
-			result "$status" "$entry/$test" "$line"
-		done <"$VM_OUT/vm/$name/summary"
-		grep -q '^FAIL' "$VM_OUT/vm/$name/summary" &&
-			echo "    logs: $VM_OUT/vm/$name/ (results.ktap, results/, serial.log)"
+		report_suite "$entry" "$(vm_entry_name "$entry")"
 	done
+	for entry in $EH_MATRIX; do
+		report_eh "$entry" "$CHECK_OUT/eh-$(vm_entry_name "$entry").log"
+	done
+}
+
+# unit_tests - the host-side unit tests of the driver's pure logic.
+unit_tests()
+{
+	local log=$CHECK_OUT/unit.log
+
+	if make -C "$SELFTESTS/unit" clean run >"$log" 2>&1; then
+		result PASS "unit" "$(grep -c '^ok ' "$log") cases"
+	else
+		grep -E '^not ok|error|ERROR' "$log" | head -n 20 | sed 's/^/    /'
+		result FAIL "unit" "$log"
+	fi
+}
+
+# dkms_setup - install the tree with DKMS for test_dkms (removed at exit).
+DKMS_INSTALLED=0
+dkms_setup()
+{
+	local log=$CHECK_OUT/dkms-setup.log rc=0
+
+	bash "$SELFTESTS/dkms-setup.sh" install >"$log" 2>&1 || rc=$?
+	case $rc in
+	0) DKMS_INSTALLED=1; result PASS "dkms-install" ;;
+	4) result SKIP "dkms-install" "DKMS is not installed" ;;
+	*) tail -n 15 "$log" | sed 's/^/    /'; result FAIL "dkms-install" "$log" ;;
+	esac
+}
+
+dkms_cleanup()
+{
+	((DKMS_INSTALLED)) || return 0
+	DKMS_INSTALLED=0
+	bash "$SELFTESTS/dkms-setup.sh" remove >>"$CHECK_OUT/dkms-setup.log" 2>&1 ||
+		echo "check: dkms-setup.sh remove failed, see $CHECK_OUT/dkms-setup.log"
 }
 
 main()
@@ -171,7 +295,13 @@ main()
 			build_kernel "$k"
 		done
 	fi
+	[[ ${MPTMQ_CHECK_UNIT:-1} != 0 ]] && unit_tests
+	if [[ ${MPTMQ_CHECK_DKMS:-1} != 0 && -n $MATRIX ]]; then
+		trap dkms_cleanup EXIT
+		dkms_setup
+	fi
 	run_matrix
+	dkms_cleanup
 	echo "check: $((SECONDS - start)) s"
 	if ((SKIPPED)); then
 		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"

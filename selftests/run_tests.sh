@@ -62,7 +62,7 @@ default_tests()
 
 main()
 {
-	local tests=("$@") timeout=300 t n=1 rc out resdir failed=0 start
+	local tests=("$@") timeout=300 t n=1 rc out resdir failed=0 start tmo
 
 	((${#tests[@]})) || read -ra tests <<<"$(default_tests)"
 	for t in "${tests[@]}"; do
@@ -81,15 +81,19 @@ main()
 	fi
 	for t in "${tests[@]}"; do
 		n=$((n + 1))
-		echo "# test_$t.sh: start (timeout ${timeout}s)"
+		# "timeout_NAME=S" in settings overrides the default for one test.
+		tmo=$timeout
+		[[ -r settings ]] && tmo=$(sed -n "s/^timeout_$t=//p" settings)
+		tmo=${tmo:-$timeout}
+		echo "# test_$t.sh: start (timeout ${tmo}s)"
 		dmesg_mark
 		start=$SECONDS
 		rc=0
-		timeout --kill-after=10 "$timeout" bash "./test_$t.sh" \
+		timeout --kill-after=10 "$tmo" bash "./test_$t.sh" \
 			>"$resdir/test_$t.log" 2>&1 || rc=$?
 		sed 's/^/    /' "$resdir/test_$t.log"
 		if [[ $rc == 124 || $rc == 137 ]]; then
-			echo "# test_$t.sh: timed out after ${timeout}s"
+			echo "# test_$t.sh: timed out after ${tmo}s"
 		else
 			echo "# test_$t.sh: $((SECONDS - start)) s"
 		fi

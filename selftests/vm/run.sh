@@ -55,6 +55,11 @@ main()
 		shift
 	done
 	((${#tests[@]})) || read -ra tests <<<"$(vm_suite_tests)"
+	# test_leak counts live objects per allocation call site, which needs
+	# SLUB's user tracking on the caches a driver allocates from.
+	if [[ " ${tests[*]} " == *" leak "* && ${VM_APPEND_EXTRA:-} != *slub_debug* ]]; then
+		VM_APPEND_EXTRA="${VM_APPEND_EXTRA:-}${VM_APPEND_EXTRA:+ }slub_debug=U,kmalloc-*,iommu_iova"
+	fi
 	vm_defaults
 	VM_KVER=$(vm_pick_kernel "$series")
 	case $VM_DRIVER in
