@@ -30,7 +30,8 @@ CREDIT_RESERVE=7
 # mptmq's pci_device_id table (drivers/scsi/mptmq/mptmq_main.c).
 PCI_IDS="0030 0031 0040 0041 0050 0054 0056 0058 005A 005C 005E"
 ERROR_COUNTERS="reset_host reset_fault reset_recovery tm_abort tm_lun_reset tm_target_reset
-tm_bus_reset tm_failed timeouts faults lost_interrupts bad_replies"
+tm_bus_reset tm_failed timeouts faults lost_interrupts bad_replies tm_abort_failed
+tm_lun_reset_failed tm_target_reset_failed tm_bus_reset_failed tm_no_reply"
 
 # attr_is NAME VALUE - host attribute NAME reads exactly VALUE.
 attr_is()
@@ -108,7 +109,7 @@ msi_limit()
 	limit_is msi "$([[ $MPT_MSI == on ]] && echo 1 || echo 0)"
 }
 
-# error_counters - all twelve counters, each a number, nothing else.
+# error_counters - all seventeen counters, each a number, nothing else.
 error_counters()
 {
 	local v keys

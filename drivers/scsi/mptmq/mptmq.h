@@ -187,6 +187,11 @@ struct mptmq_internal {
  * @tm_target_reset: TARGET RESET requests
  * @tm_bus_reset: RESET BUS requests
  * @tm_failed: task management requests that failed or got no reply
+ * @tm_abort_failed: ABORT TASK requests that failed or got no reply
+ * @tm_lun_reset_failed: the same for LOGICAL UNIT RESET
+ * @tm_target_reset_failed: the same for TARGET RESET
+ * @tm_bus_reset_failed: the same for RESET BUS
+ * @tm_no_reply: task management requests the IOC never answered
  * @timeouts: commands the block layer timed out
  * @faults: times the IOC was seen in FAULT (or otherwise not OPERATIONAL)
  * @lost_interrupts: timed-out commands whose reply was waiting in the FIFO
@@ -201,6 +206,11 @@ struct mptmq_stats {
 	atomic_t	tm_target_reset;
 	atomic_t	tm_bus_reset;
 	atomic_t	tm_failed;
+	atomic_t	tm_abort_failed;
+	atomic_t	tm_lun_reset_failed;
+	atomic_t	tm_target_reset_failed;
+	atomic_t	tm_bus_reset_failed;
+	atomic_t	tm_no_reply;
 	atomic_t	timeouts;
 	atomic_t	faults;
 	atomic_t	lost_interrupts;

@@ -90,6 +90,28 @@ static const char *mptmq_tm_name(u8 type)
 	}
 }
 
+/* Count a failed task management request, in total and by type. */
+static void mptmq_tm_count_failed(struct mptmq_ioc *ioc, u8 type)
+{
+	struct mptmq_stats *s = &ioc->stats;
+
+	atomic_inc(&s->tm_failed);
+	switch (type) {
+	case MPI_TASKTYPE_ABORT_TASK:
+		atomic_inc(&s->tm_abort_failed);
+		break;
+	case MPI_TASKTYPE_LOGICAL_UNIT_RESET:
+		atomic_inc(&s->tm_lun_reset_failed);
+		break;
+	case MPI_TASKTYPE_TARGET_RESET:
+		atomic_inc(&s->tm_target_reset_failed);
+		break;
+	case MPI_TASKTYPE_RESET_BUS:
+		atomic_inc(&s->tm_bus_reset_failed);
+		break;
+	}
+}
+
 /*
  * Send one task management request and wait for its reply.  Returns 0
  * when the IOC answered with success.
@@ -132,7 +154,8 @@ static int mptmq_issue_tm(struct mptmq_ioc *ioc, struct scsi_device *sdev, u8 ty
 	mptmq_post_internal(ioc, slot);
 	left = wait_for_completion_timeout(&in->done, msecs_to_jiffies(MPTMQ_TM_TIMEOUT_MS));
 	if (!left) {
-		atomic_inc(&ioc->stats.tm_failed);
+		atomic_inc(&ioc->stats.tm_no_reply);
+		mptmq_tm_count_failed(ioc, type);
 		sdev_printk(KERN_WARNING, sdev, "%s: no reply from the IOC in %u s\n",
 			    mptmq_tm_name(type), MPTMQ_TM_TIMEOUT_MS / 1000);
 		ret = -ETIMEDOUT;
@@ -155,7 +178,7 @@ static int mptmq_issue_tm(struct mptmq_ioc *ioc, struct scsi_device *sdev, u8 ty
 	if (res->ioc_status != MPI_IOCSTATUS_SUCCESS ||
 	    (res->response_code != MPI_TM_RSP_COMPLETE &&
 	     res->response_code != MPI_TM_RSP_SUCCEEDED)) {
-		atomic_inc(&ioc->stats.tm_failed);
+		mptmq_tm_count_failed(ioc, type);
 		sdev_printk(KERN_WARNING, sdev, "%s failed: IOCStatus 0x%04x, response code 0x%02x\n",
 			    mptmq_tm_name(type), res->ioc_status, res->response_code);
 		ret = -EIO;

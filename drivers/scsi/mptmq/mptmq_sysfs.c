@@ -99,13 +99,18 @@ static ssize_t error_counters_show(struct device *dev, struct device_attribute *
 	return sysfs_emit(buf,
 			  "reset_host %d\nreset_fault %d\nreset_recovery %d\n"
 			  "tm_abort %d\ntm_lun_reset %d\ntm_target_reset %d\ntm_bus_reset %d\n"
-			  "tm_failed %d\ntimeouts %d\nfaults %d\nlost_interrupts %d\nbad_replies %d\n",
+			  "tm_failed %d\ntimeouts %d\nfaults %d\nlost_interrupts %d\nbad_replies %d\n"
+			  "tm_abort_failed %d\ntm_lun_reset_failed %d\ntm_target_reset_failed %d\n"
+			  "tm_bus_reset_failed %d\ntm_no_reply %d\n",
 			  atomic_read(&s->reset_host), atomic_read(&s->reset_fault),
 			  atomic_read(&s->reset_recovery), atomic_read(&s->tm_abort),
 			  atomic_read(&s->tm_lun_reset), atomic_read(&s->tm_target_reset),
 			  atomic_read(&s->tm_bus_reset), atomic_read(&s->tm_failed),
 			  atomic_read(&s->timeouts), atomic_read(&s->faults),
-			  atomic_read(&s->lost_interrupts), atomic_read(&s->bad_replies));
+			  atomic_read(&s->lost_interrupts), atomic_read(&s->bad_replies),
+			  atomic_read(&s->tm_abort_failed), atomic_read(&s->tm_lun_reset_failed),
+			  atomic_read(&s->tm_target_reset_failed),
+			  atomic_read(&s->tm_bus_reset_failed), atomic_read(&s->tm_no_reply));
 }
 static DEVICE_ATTR_RO(error_counters);
 
