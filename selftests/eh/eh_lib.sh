@@ -193,3 +193,27 @@ eh_driver_resets_logged()
 {
 	dmesg_new | grep -E 'aborting tag|LUN reset|target reset|bus reset|IOC reset|attempting (task abort|lun reset|target reset|bus reset|host reset)|Host reset|host reset|mpt_Soft_Hard_ResetHandler|HardResetHandler|SoftResetHandler|task abort'
 }
+
+# klog_mark - the number of kernel log lines so far, a mark for
+# driver_done_ms (independent of lib.sh's dmesg_mark).
+klog_mark()
+{
+	dmesg | wc -l
+}
+
+# driver_done_ms MARK WHAT - the N of every "WHAT done in N ms" the driver
+# logged after MARK (mptmq: "LUN reset", "target reset", "bus reset",
+# "IOC reset"), one a line.  The reference mptsas logs no such line.
+driver_done_ms()
+{
+	dmesg | tail -n +"$(($1 + 1))" | sed -n "s/.*$2 done in \([0-9][0-9]*\) ms.*/\1/p"
+}
+
+# timing_pair WALL_FILE DRV_FILE WHAT - "wall <stats>; driver "WHAT done in"
+# <stats>" (driver: "none logged" when DRV_FILE is empty).
+timing_pair()
+{
+	local drv="none logged"
+	[[ -s $2 ]] && drv=$(stats_ms "$2")
+	echo "wall $(stats_ms "$1"); driver-side '$3 done in' $drv"
+}

@@ -15,6 +15,10 @@
 #   --resets N       resets of each kind in the resets test (EH_RESETS,
 #                    default 3)
 #   --timeout SEC    hard limit per VM (default 600)
+#   --quick          every test, fewer repetitions and smaller sizes (for
+#                    make check; also EH_QUICK=1): EH_RESETS=2,
+#                    EH_RECOVERY_RESETS=1, EH_MEDIUM_READS=4, EH_FAULTS=1,
+#                    EH_FIO_SIZE=4M; a variable set in the environment wins
 #   --name NAME      run directories out/eh/NAME-<vm> (default
 #                    <kver>-<driver>-msi<on|off>)
 #   TEST...          resets recovery medium fault slow hotplug (default all)
@@ -141,6 +145,7 @@ main()
 		--ko) ko=$2; shift ;;
 		--resets) export EH_RESETS=$2; shift ;;
 		--timeout) VM_TIMEOUT=$2; shift ;;
+		--quick) EH_QUICK=1 ;;
 		--name) NAME=$2; shift ;;
 		-h|--help) usage ;;
 		-*) echo "unknown option $1" >&2; usage ;;
@@ -149,6 +154,10 @@ main()
 		shift
 	done
 	((${#tests[@]})) || tests=("${ALL_TESTS[@]}")
+	if [[ ${EH_QUICK:-0} == 1 ]]; then
+		: "${EH_RESETS:=2}" "${EH_RECOVERY_RESETS:=1}" "${EH_MEDIUM_READS:=4}"
+		: "${EH_FAULTS:=1}" "${EH_FIO_SIZE:=4M}"
+	fi
 	for t in "${tests[@]}"; do
 		[[ -n ${GROUP[$t]:-} ]] || { echo "unknown test $t" >&2; usage; }
 	done
@@ -176,6 +185,8 @@ main()
 
 	echo "KTAP version 1"
 	echo "1..${#tests[@]}"
+	[[ ${EH_QUICK:-0} == 1 ]] &&
+		echo "# eh: quick: EH_RESETS=$EH_RESETS EH_RECOVERY_RESETS=$EH_RECOVERY_RESETS EH_MEDIUM_READS=$EH_MEDIUM_READS EH_FAULTS=$EH_FAULTS EH_FIO_SIZE=$EH_FIO_SIZE"
 	for g in "${GROUPS_ORDER[@]}"; do
 		sel=()
 		for t in "${ALL_TESTS[@]}"; do
