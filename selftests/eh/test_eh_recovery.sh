@@ -51,7 +51,8 @@ io_resumed()
 # /tmp/rec-KIND.call, /tmp/rec-KIND.resume.
 measure()
 {
-	local kind=$1 i t0 t1 t2 rc=0 out dbg
+	local kind=$1 i t0 t1 rc=0 out dbg mark
+	mark=$(klog_mark)
 	: >"/tmp/rec-$kind.call"
 	: >"/tmp/rec-$kind.resume"
 	for ((i = 0; i < K; i++)); do
