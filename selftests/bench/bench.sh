@@ -8,12 +8,13 @@
 #   1. build mptmq.ko into out/bench/build/<kver>
 #   2. timed VM (TCG, 2 vCPUs): fio time-based runs, drivers alternating
 #      test by test for MPTMQ_BENCH_ROUNDS rounds
-#   3. count VM (TCG icount, 1 vCPU, QEMU mptsas_* trace on): one fixed-size
-#      run per test and driver; busy guest time there is guest instructions,
-#      so busy ns per I/O is a stable CPU-cost figure, and the trace gives
-#      MMIO accesses per I/O per HBA
-#   4. report.py: table to stdout and out/bench/bench-<kver>.txt, raw data
-#      to out/bench/bench-<kver>.json
+#   3. count VM (TCG icount, 1 vCPU, QEMU mptsas_* trace on): short
+#      time-based runs, MPTMQ_BENCH_COUNT_ROUNDS rounds; busy guest time
+#      sampled inside each run's steady state is guest instructions, so busy
+#      ns per I/O is a stable CPU-cost figure, and the trace gives MMIO
+#      accesses per I/O per HBA
+#   4. report.py after each pass: table to stdout and
+#      out/bench/bench-<kver>.txt, raw data to out/bench/bench-<kver>.json
 #
 # Knobs (environment):
 #   MPTMQ_BENCH_KERNELS  kernel series or releases (default "6.1 6.12")
@@ -24,7 +25,10 @@
 #                        (the MMIO/IRQ counts stay valid, its IOPS do not)
 #   MPTMQ_BENCH_COUNT    1: run the count pass (default); 0: skip it
 #   MPTMQ_BENCH_TIMED    1: run the timed pass (default); 0: skip it
-#   MPTMQ_BENCH_COUNT_SCALE  multiply the count pass's I/O numbers (default 1)
+#   MPTMQ_BENCH_COUNT_ROUNDS  rounds of the count pass (default 3; the
+#                        report shows the spread between rounds)
+#   MPTMQ_BENCH_COUNT_WINDOW  guest seconds of the count pass's busy-time
+#                        sample window (default 1)
 #   MPTMQ_BENCH_MSI      1: MSI for both LSI HBAs and drivers (default); 0: INTx
 #   MPTMQ_BENCH_IOMMU    on|off: strict intel-iommu (default on, as in the
 #                        selftests; virtio-scsi then also goes through it)
@@ -46,7 +50,8 @@ RAMP=${MPTMQ_BENCH_RAMP:-1}
 ICOUNT=${MPTMQ_BENCH_ICOUNT:-1}
 COUNT=${MPTMQ_BENCH_COUNT:-1}
 TIMED=${MPTMQ_BENCH_TIMED:-1}
-COUNT_SCALE=${MPTMQ_BENCH_COUNT_SCALE:-1}
+COUNT_ROUNDS=${MPTMQ_BENCH_COUNT_ROUNDS:-3}
+COUNT_WINDOW=${MPTMQ_BENCH_COUNT_WINDOW:-1}
 MSI=${MPTMQ_BENCH_MSI:-1}
 IOMMU=${MPTMQ_BENCH_IOMMU:-on}
 SWAP=${MPTMQ_BENCH_SWAP:-0}
@@ -105,7 +110,8 @@ vm_setup()
 	)
 	VM_GUEST_ENV=(BENCH_MODE="$mode" BENCH_OUT="$VM_RUNDIR" BENCH_ROUNDS="$ROUNDS"
 		      BENCH_RUNTIME="$RUNTIME" BENCH_RAMP="$RAMP" BENCH_MSI="$MSI"
-		      BENCH_SWAP="$SWAP" BENCH_COUNT_SCALE="$COUNT_SCALE"
+		      BENCH_SWAP="$SWAP" BENCH_COUNT_ROUNDS="$COUNT_ROUNDS"
+		      BENCH_COUNT_WINDOW="$COUNT_WINDOW"
 		      MPTMQ_KO="$OUTB/build/$kver/drivers/scsi/mptmq/mptmq.ko")
 	if [[ $mode == timed ]]; then
 		VM_ACCEL=tcg
@@ -123,7 +129,8 @@ vm_setup()
 		else
 			VM_ACCEL=tcg
 		fi
-		VM_TIMEOUT=$((1200 + 600 * ${COUNT_SCALE%.*}))
+		# a 2.5 s (guest) run takes 10-60 s of host time under icount
+		VM_TIMEOUT=$((900 + COUNT_ROUNDS * NTESTS * NDRIVERS * (90 + 30 * ${COUNT_WINDOW%.*})))
 		# One -trace takes one enable=; an events file takes a list.
 		printf '%s\n' mptsas_mmio_read mptsas_mmio_write mptsas_diag_read \
 			mptsas_irq_msi mptsas_irq_intx >"$VM_RUNDIR/trace-events"
@@ -146,6 +153,20 @@ pass()
 	return $rc
 }
 
+# report [--quiet] - tables for $kver from the passes done so far (run after
+# each pass, so a later failure or interruption keeps what was measured)
+report()
+{
+	local args=(--kver "$kver" --out "$OUTB" --rounds "$ROUNDS" --runtime "$RUNTIME"
+		    --ramp "$RAMP" --msi "$MSI" --iommu "$IOMMU" --icount "$ICOUNT"
+		    --count-window "$COUNT_WINDOW")
+	((timed_ok)) && args+=(--timed "$OUTB/vm-$kver-timed")
+	((count_ok)) && args+=(--count "$OUTB/vm-$kver-count")
+	((timed_ok || count_ok)) || return 0
+	python3 "$BENCH_DIR/report.py" "${args[@]}" --elapsed $((SECONDS - t0)) "$@" ||
+		status=1
+}
+
 mkdir -p "$OUTB"
 status=0
 t_all=$SECONDS
@@ -162,6 +183,7 @@ for series in $KERNELS; do
 	timed_ok=0 count_ok=0
 	if ((TIMED)); then
 		pass "$kver" timed && timed_ok=1
+		((COUNT)) && report --quiet
 	fi
 	if ((COUNT)); then
 		pass "$kver" count && count_ok=1
@@ -169,12 +191,10 @@ for series in $KERNELS; do
 	if { ((TIMED)) && ((!timed_ok)); } || { ((COUNT)) && ((!count_ok)); }; then
 		status=1
 	fi
-	args=(--kver "$kver" --out "$OUTB" --rounds "$ROUNDS" --runtime "$RUNTIME"
-	      --ramp "$RAMP" --msi "$MSI" --iommu "$IOMMU" --icount "$ICOUNT")
-	((timed_ok)) && args+=(--timed "$OUTB/vm-$kver-timed")
-	((count_ok)) && args+=(--count "$OUTB/vm-$kver-count")
-	if ((timed_ok || count_ok)); then
-		python3 "$BENCH_DIR/report.py" "${args[@]}" --elapsed $((SECONDS - t0)) || status=1
+	report
+	# the trace is ~25 MB per count-pass run; report.py also reads it gzip'd
+	if ((count_ok)) && [[ -f $OUTB/vm-$kver-count/trace.log ]]; then
+		gzip -f -1 "$OUTB/vm-$kver-count/trace.log"
 	fi
 done
 msg "total $((SECONDS - t_all)) s, exit $status"

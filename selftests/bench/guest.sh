@@ -11,11 +11,15 @@
 # Environment (set by bench.sh through VM_GUEST_ENV):
 #   BENCH_MODE     timed: BENCH_ROUNDS rounds of time-based runs, drivers
 #                  alternating test by test (start driver rotated per round);
-#                  count: one fixed-size run per test and driver, each LSI
+#                  count: BENCH_COUNT_ROUNDS rounds of one short time-based
+#                  run per test and driver (drivers alternating), each LSI
 #                  run bracketed by reads of the HBA's diag BAR (BAR2) so the
-#                  host can cut QEMU's mptsas_mmio_* trace into phases.
+#                  host can cut QEMU's mptsas_mmio_* trace into phases; busy
+#                  guest time sampled inside each run's steady state.
 #   BENCH_ROUNDS, BENCH_RUNTIME, BENCH_RAMP   (timed mode)
-#   BENCH_COUNT_SCALE   multiplies the fixed I/O counts of the count mode
+#   BENCH_COUNT_ROUNDS, BENCH_COUNT_RAMP, BENCH_COUNT_WINDOW   (count mode:
+#                  rounds, seconds from the first completion to the sample
+#                  window, window length; guest seconds)
 #   BENCH_MSI      1|0: MSI for both LSI drivers (mptmq msi=, mptbase
 #                  mpt_msi_enable_sas=)
 #   BENCH_SWAP     1: bind mptmq to the second LSI function instead of the first
@@ -33,16 +37,18 @@ mode=${BENCH_MODE:-timed}
 rounds=${BENCH_ROUNDS:-5}
 runtime=${BENCH_RUNTIME:-3}
 ramp=${BENCH_RAMP:-1}
-scale=${BENCH_COUNT_SCALE:-1}
+count_rounds=${BENCH_COUNT_ROUNDS:-3}
+count_ramp=${BENCH_COUNT_RAMP:-0.5}
+count_window=${BENCH_COUNT_WINDOW:-1}
 msi=${BENCH_MSI:-1}
 
 DRIVERS=(mptmq mptsas virtio_scsi)
-# name rw bs iodepth count-mode-I/Os
+# name rw bs iodepth
 TESTS=(
-	"rand4k-qd1 randread 4k 1 2000"
-	"rand4k-qd32 randread 4k 32 20000"
-	"seq64k-qd8 read 64k 8 4000"
-	"seq1m-qd8 read 1m 8 500"
+	"rand4k-qd1 randread 4k 1"
+	"rand4k-qd32 randread 4k 32"
+	"seq64k-qd8 read 64k 8"
+	"seq1m-qd8 read 1m 8"
 )
 
 die()
@@ -166,35 +172,81 @@ done
 grep -E "^ *($(echo "${IRQS[*]}" | tr -s ' ' '\n' | grep . | paste -sd'|')):" /proc/interrupts
 
 # ------------------------------------------------------------- sampling
+#
+# Everything sampled while fio runs uses bash builtins only (no fork, no
+# exec), so the sampler adds almost nothing to the CPU time it measures.
 
-# snap DRIVER - print "busy_jiffies irq_count sectors_read"; sectors, not
-# requests: the block layer splits large I/Os by max_sectors_kb, which
-# differs between the drivers, so report.py counts fio-sized I/Os as
-# sectors * 512 / bs.
-snap()
+# irq_sum DRIVER - IRQ_SUM = interrupts of the driver's vectors, all CPUs
+irq_sum()
 {
-	local drv=$1 cpu u n s idle iow irq sirq steal rest r m
-	read -r cpu u n s idle iow irq sirq steal rest </proc/stat
-	read -r _ m r rest <"/sys/block/${DEV[$drv]}/stat"
-	echo "$((u + n + s + irq + sirq + steal)) $(awk -v L=" ${IRQS[$drv]} " '
-		{ k = $1; sub(":", "", k) }
-		index(L, " " k " ") {
-			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) t += $i
-		}
-		END { print t + 0 }' /proc/interrupts) $r"
+	local -a F
+	local k n
+	IRQ_SUM=0
+	while read -r -a F; do
+		k=${F[0]%:}
+		[[ " ${IRQS[$1]} " == *" $k "* ]] || continue
+		for ((n = 1; n < ${#F[@]}; n++)); do
+			[[ ${F[n]} =~ ^[0-9]+$ ]] || break
+			IRQ_SUM=$((IRQ_SUM + F[n]))
+		done
+	done </proc/interrupts
 }
 
-
-# busy_ns - guest clock minus idle (+iowait) sleep time summed over CPUs, in
-# ns, from /proc/timer_list (exact, unlike /proc/stat's 10 ms ticks).  For
-# the 1-vCPU count pass: under icount that is guest instructions executed.
+# busy_ns - BUSY_NS = guest clock minus idle (+iowait) sleep time summed
+# over CPUs, in ns, from /proc/timer_list (exact, unlike /proc/stat's 10 ms
+# ticks); CLOCK_NS = the clock.  Only exact with one vCPU (the reading CPU
+# is the only one, so no idle period is open): the count pass.  Under
+# icount that is the number of guest instructions executed.
 busy_ns()
 {
-	awk '
-		/^now at / { now = $3 }
-		/^cpu: / { ncpu++ }
-		/\.idle_sleeptime|\.iowait_sleeptime/ { idle += $(NF - 1) }
-		END { printf "%.0f\n", now * ncpu - idle }' /proc/timer_list
+	local line now=0 idle=0 ncpu=0
+	local -a F
+	while read -r line; do
+		case $line in
+		"now at "*)
+			read -r -a F <<<"$line"
+			now=${F[2]}
+			;;
+		"cpu: "*)
+			ncpu=$((ncpu + 1))
+			;;
+		.idle_sleeptime* | .iowait_sleeptime*)
+			# ".idle_sleeptime : N nsecs", ".iowait_sleeptime: N nsecs"
+			read -r -a F <<<"$line"
+			idle=$((idle + F[${#F[@]} - 2]))
+			;;
+		esac
+	done </proc/timer_list
+	CLOCK_NS=$now
+	BUSY_NS=$((now * ncpu - idle))
+}
+
+# snap DRIVER - SNAP=(busy_jiffies irqs sectors_read clock_us): busy from
+# /proc/stat (all CPUs, USER_HZ ticks); sectors, not requests: the block
+# layer splits large I/Os by max_sectors_kb, which differs between the
+# drivers, so report.py counts fio-sized I/Os as sectors * 512 / bs.
+snap()
+{
+	local cpu u n s idle iow irq sirq steal rest r m t
+	read -r cpu u n s idle iow irq sirq steal rest </proc/stat
+	read -r _ m r rest <"/sys/block/${DEV[$1]}/stat"
+	irq_sum "$1"
+	t=${EPOCHREALTIME/./}
+	SNAP=($((u + n + s + irq + sirq + steal)) "$IRQ_SUM" "$r" "$t")
+}
+
+# wait_io_start DEV PID - return once DEV completed a read (fio's I/O has
+# started) or PID ended
+wait_io_start()
+{
+	local r0 r i
+	read -r r0 _ <"/sys/block/$1/stat"
+	for ((i = 0; i < 1200; i++)); do
+		read -r r _ <"/sys/block/$1/stat"
+		[[ $r != "$r0" ]] && return 0
+		kill -0 "$2" 2>/dev/null || return 0
+		snooze 0.02
+	done
 }
 
 # marker DRIVER CODE - one 32-bit read of the HBA's diag BAR at CODE; QEMU
@@ -224,87 +276,109 @@ record()
 }
 
 # run_timed ROUND TEST RW BS QD DRIVER
-# CPU, interrupts and completions are sampled twice: around the whole fio
-# process (w*), and inside its steady state (from I/O start + ramp for
-# RUNTIME - 0.5 s; s*).  The steady-state sample counts only if fio was
-# still running when it ended (steady=1); report.py falls back to w*.
+# CPU, interrupts and completions are sampled inside fio's steady state: from
+# the first completion + ramp for steady_s (RUNTIME - 1 s).  The sample is
+# valid only if fio was still running when it ended (steady=1); report.py
+# ignores the CPU/IRQ figures of the others (a whole-process sample would
+# include fio's start-up, which under TCG costs more than the I/O).
 run_timed()
 {
-	local round=$1 test=$2 rw=$3 bs=$4 qd=$5 drv=$6 dev f pid r0 r i w0 w1 a b t0 t1 steady=0
+	local round=$1 test=$2 rw=$3 bs=$4 qd=$5 drv=$6 dev f pid steady=0
+	local -a A B
 	dev=${DEV[$drv]}
 	f=$out/fio/r$round-$test-$drv.json
-	read -r r0 _ <"/sys/block/$dev/stat"
-	w0=$(snap "$drv")
 	fio --name="$test" --filename="/dev/$dev" --direct=1 --ioengine=libaio \
 	    --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based \
 	    --runtime="$runtime" --ramp_time="$ramp" --norandommap \
 	    --randrepeat=0 --output-format=json --output="$f" &
 	pid=$!
-	for ((i = 0; i < 1200; i++)); do
-		read -r r _ <"/sys/block/$dev/stat"
-		[[ $r != "$r0" ]] && break
-		kill -0 "$pid" 2>/dev/null || break
-		snooze 0.05
-	done
+	wait_io_start "$dev" "$pid"
 	snooze "$ramp"
-	t0=$EPOCHREALTIME
-	a=$(snap "$drv")
+	snap "$drv"
+	A=("${SNAP[@]}")
 	snooze "$steady_s"
-	b=$(snap "$drv")
-	t1=$EPOCHREALTIME
+	snap "$drv"
+	B=("${SNAP[@]}")
 	kill -0 "$pid" 2>/dev/null && steady=1
 	wait "$pid" || die "fio failed: $drv $test round $round"
-	w1=$(snap "$drv")
-	set -- $a $b $w0 $w1
 	record mode=timed round="$round" test="$test" driver="$drv" fio="${f#"$out"/}" \
-	       bs="$(numfmt --from=iec "${bs^^}")" \
-	       steady="$steady" jiffies=$(($4 - $1)) irqs=$(($5 - $2)) sectors=$(($6 - $3)) \
-	       window_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" \
-	       wjiffies=$(($10 - $7)) wirqs=$(($11 - $8)) wsectors=$(($12 - $9))
+	       bs="$(numfmt --from=iec "${bs^^}")" steady="$steady" \
+	       jiffies=$((B[0] - A[0])) irqs=$((B[1] - A[1])) sectors=$((B[2] - A[2])) \
+	       window_us=$((B[3] - A[3]))
 }
 
-# run_count TEST RW BS QD IOS DRIVER PHASE
-# A short run of IOS/10 I/Os first (fixed costs: fio start-up, queue fill,
-# teardown), then the measured run of IOS I/Os; report.py takes the
-# difference of their busy time over the difference of their I/Os.
+# run_count ROUND TEST RW BS QD DRIVER PHASE
+# One time-based fio run of count_runtime guest seconds, bracketed by reads
+# of the HBA's diag BAR (phase markers for the QEMU trace): MMIO and
+# interrupt counts cover the whole run, divided by the I/Os of the whole run
+# (no other I/O reaches that disk).  Busy guest time is sampled inside the
+# steady state (first completion + count_ramp, for count_window seconds),
+# so fio's start-up and teardown drop out: busy ns per I/O there is the
+# per-I/O CPU cost (under icount: guest instructions per I/O).
 run_count()
 {
-	local test=$1 rw=$2 bs=$3 qd=$4 ios=$5 drv=$6 phase=$7 dev f a b bsb n0 p0 p1 q0 q1
+	local round=$1 test=$2 rw=$3 bs=$4 qd=$5 drv=$6 phase=$7 dev f pid bsb steady=0
+	local -a W0 W1 A B
+	local b0 b1 c0 c1
 	dev=${DEV[$drv]}
-	f=$out/fio/count-$test-$drv.json
+	f=$out/fio/count$round-$test-$drv.json
 	bsb=$(numfmt --from=iec "${bs^^}")
-	n0=$((ios / 10))
-	p0=$(busy_ns)
-	fio --name="$test-base" --filename="/dev/$dev" --direct=1 --ioengine=libaio \
-	    --rw="$rw" --bs="$bs" --iodepth="$qd" --io_size=$((n0 * bsb)) \
-	    --norandommap --randrepeat=0 --output-format=json \
-	    --output="${f%.json}-base.json" || die "fio failed: $drv $test (count base)"
-	p1=$(busy_ns)
-	a=$(snap "$drv")
+	snap "$drv"
+	W0=("${SNAP[@]}")
 	marker "$drv" $((0x1000 + phase * 16))
-	q0=$(busy_ns)
 	fio --name="$test" --filename="/dev/$dev" --direct=1 --ioengine=libaio \
-	    --rw="$rw" --bs="$bs" --iodepth="$qd" --io_size=$((ios * bsb)) \
-	    --norandommap --randrepeat=0 --output-format=json --output="$f" ||
-		die "fio failed: $drv $test (count)"
-	q1=$(busy_ns)
+	    --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based \
+	    --runtime="$count_runtime" --norandommap --randrepeat=0 \
+	    --output-format=json --output="$f" &
+	pid=$!
+	wait_io_start "$dev" "$pid"
+	snooze "$count_ramp"
+	busy_ns
+	b0=$BUSY_NS c0=$CLOCK_NS
+	snap "$drv"
+	A=("${SNAP[@]}")
+	snooze "$count_window"
+	snap "$drv"
+	B=("${SNAP[@]}")
+	busy_ns
+	b1=$BUSY_NS c1=$CLOCK_NS
+	kill -0 "$pid" 2>/dev/null && steady=1
+	wait "$pid" || die "fio failed: $drv $test (count round $round)"
 	marker "$drv" $((0x1000 + phase * 16 + 4))
-	b=$(snap "$drv")
-	set -- $a $b
-	record mode=count phase="$phase" test="$test" driver="$drv" fio="${f#"$out"/}" \
-	       pci="${PCI[$drv]}" bs="$bsb" jiffies=$(($4 - $1)) irqs=$(($5 - $2)) sectors=$(($6 - $3)) \
-	       base_ios="$n0" base_busy_ns=$((p1 - p0)) busy_ns=$((q1 - q0))
+	snap "$drv"
+	W1=("${SNAP[@]}")
+	record mode=count round="$round" phase="$phase" test="$test" driver="$drv" \
+	       fio="${f#"$out"/}" pci="${PCI[$drv]}" bs="$bsb" steady="$steady" \
+	       irqs=$((W1[1] - W0[1])) sectors=$((W1[2] - W0[2])) phase_us=$((W1[3] - W0[3])) \
+	       busy_ns=$((b1 - b0)) window_ns=$((c1 - c0)) \
+	       wsectors=$((B[2] - A[2])) wirqs=$((B[1] - A[1]))
+}
+
+# idle_baseline ROUND - busy time of an idle window of the same length
+# (sampler, timers, kernel threads): the floor under every busy_ns figure
+idle_baseline()
+{
+	local b0 c0
+	busy_ns
+	b0=$BUSY_NS c0=$CLOCK_NS
+	snooze "$count_window"
+	busy_ns
+	record mode=idle round="$1" busy_ns=$((BUSY_NS - b0)) window_ns=$((CLOCK_NS - c0))
 }
 
 # ----------------------------------------------------------------- runs
 
-steady_s=$(awk -v r="$runtime" 'BEGIN { print (r > 2 ? r - 0.5 : r * 0.75) }')
+# timed: the steady-state sample ends 1 s before fio would (margin for the
+# sampler being late on a loaded host)
+steady_s=$(awk -v r="$runtime" 'BEGIN { print (r > 2 ? r - 1 : r * 0.5) }')
+# count: fio runs ramp + window + 1 s (guest time)
+count_runtime=$(awk -v a="$count_ramp" -v w="$count_window" 'BEGIN { print a + w + 1 }')
 start=$SECONDS
 case $mode in
 timed)
 	for ((round = 1; round <= rounds; round++)); do
 		for ((ti = 0; ti < ${#TESTS[@]}; ti++)); do
-			read -r name rw bs qd _ <<<"${TESTS[ti]}"
+			read -r name rw bs qd <<<"${TESTS[ti]}"
 			for ((k = 0; k < ${#DRIVERS[@]}; k++)); do
 				# rotate the start driver each round and each test
 				drv=${DRIVERS[(k + round + ti) % ${#DRIVERS[@]}]}
@@ -322,14 +396,17 @@ count)
 			die "fio warm-up failed on $drv"
 	done
 	phase=0
-	for t in "${TESTS[@]}"; do
-		read -r name rw bs qd ios <<<"$t"
-		ios=$(awk -v n="$ios" -v s="$scale" 'BEGIN { printf "%d", n * s }')
-		for drv in "${DRIVERS[@]}"; do
-			phase=$((phase + 1))
-			run_count "$name" "$rw" "$bs" "$qd" "$ios" "$drv" "$phase"
+	for ((round = 1; round <= count_rounds; round++)); do
+		idle_baseline "$round"
+		for ((ti = 0; ti < ${#TESTS[@]}; ti++)); do
+			read -r name rw bs qd <<<"${TESTS[ti]}"
+			for ((k = 0; k < ${#DRIVERS[@]}; k++)); do
+				drv=${DRIVERS[(k + round + ti) % ${#DRIVERS[@]}]}
+				phase=$((phase + 1))
+				run_count "$round" "$name" "$rw" "$bs" "$qd" "$drv" "$phase"
+			done
+			log "count round $round: $name done after $((SECONDS - start)) s"
 		done
-		log "$name done after $((SECONDS - start)) s"
 	done
 	;;
 *)

@@ -13,6 +13,7 @@ Never fails because of a measured value; only on unreadable input.
 """
 
 import argparse
+import gzip
 import json
 import os
 import re
@@ -85,16 +86,17 @@ def timed_pass(rundir):
         st = fio_stats(rundir, r["fio"])
         if st is None:
             continue
-        # steady-state sample when valid, else the whole fio process
-        if r.get("steady") == 1 and r.get("sectors", 0) > 0:
-            jif, irq, ios, src = r["jiffies"], r["irqs"], r["sectors"] * 512 / r["bs"], "steady"
-        else:
-            jif, irq, ios, src = r["wjiffies"], r["wirqs"], r["wsectors"] * 512 / r["bs"], "whole"
+        # CPU and interrupts only from a valid steady-state sample: the
+        # whole fio process would include its start-up (exec over 9p, page
+        # faults), which under TCG costs more than the I/O itself
+        ok = r.get("steady") == 1 and r.get("sectors", 0) > 0
+        ios = r["sectors"] * 512 / r["bs"] if ok else None
         st.update({
-            "cpu_us_per_io": per_io(cpu_us(jif), ios),
-            "irq_per_io": per_io(irq, ios),
-            "sample": src,
+            "cpu_us_per_io": per_io(cpu_us(r["jiffies"]), ios) if ok else None,
+            "irq_per_io": per_io(r["irqs"], ios) if ok else None,
+            "steady": ok,
             "sampled_ios": ios,
+            "window_s": r.get("window_us", 0) / 1e6,
         })
         runs[(r["round"], r["test"], r["driver"])] = st
     rounds = sorted({k[0] for k in runs})
@@ -120,7 +122,7 @@ def timed_pass(rundir):
                 "ratio_med": med(ratios),
                 "ratio_min": min(ratios) if ratios else None,
                 "ratio_max": max(ratios) if ratios else None,
-                "whole_samples": sum(1 for x in rs if x["sample"] != "steady"),
+                "bad_samples": sum(1 for x in rs if not x["steady"]),
             }
     raw = [dict(round=k[0], test=k[1], driver=k[2], **v) for k, v in sorted(runs.items())]
     return res, raw, len(rounds)
@@ -137,9 +139,12 @@ def parse_trace(path):
     diag-BAR markers (offset 0x1000 + 16 * phase, + 4 for the end)."""
     phases = {}
     cur = None
+    if not os.path.exists(path) and os.path.exists(path + ".gz"):
+        path += ".gz"
     if not os.path.exists(path):
         return phases
-    with open(path, errors="replace") as f:
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", errors="replace") as f:
         for line in f:
             m = TRACE_RE.search(line)
             if not m:
@@ -182,52 +187,102 @@ def parse_trace(path):
     return phases
 
 
+def spread(xs):
+    """(max - min) / median, or None"""
+    xs = [x for x in xs if x is not None]
+    m = med(xs)
+    return (max(xs) - min(xs)) / m if xs and m else None
+
+
 def count_pass(rundir):
-    recs = [r for r in load_jsonl(os.path.join(rundir, "records.jsonl"))
-            if r.get("mode") == "count"]
+    recs = load_jsonl(os.path.join(rundir, "records.jsonl"))
     phases = parse_trace(os.path.join(rundir, "trace.log"))
-    res = {}
+    idle = [r for r in recs if r.get("mode") == "idle"]
+    runs = {}
     devs = {}
     for r in recs:
+        if r.get("mode") != "count":
+            continue
         st = fio_stats(rundir, r["fio"]) or {}
         ios = r["sectors"] * 512 / r["bs"]
+        wios = r["wsectors"] * 512 / r["bs"]
         row = {
+            "round": r["round"],
             "ios": ios,
+            "window_ios": wios,
+            "steady": r.get("steady") == 1,
             "iops": st.get("iops"),
             "lat_mean_us": st.get("lat_mean_us"),
-            "cpu_us_per_io": per_io(cpu_us(r["jiffies"]), ios),
-            "irq_per_io": per_io(r["irqs"], ios),
+            "irqs": r["irqs"],
+            "phase_s": r["phase_us"] / 1e6,
+            "busy_ns": r["busy_ns"],
+            "window_ns": r["window_ns"],
         }
-        if "busy_ns" in r and ios > r.get("base_ios", 0):
-            # marginal busy guest time per I/O: fixed costs cancel out
-            row["busy_ns_per_io"] = (r["busy_ns"] - r["base_busy_ns"]) / (ios - r["base_ios"])
+        if row["steady"] and wios > 0 and r["busy_ns"] > 0:
+            row["busy_ns_per_io"] = r["busy_ns"] / wios
         ph = phases.get(r["phase"])
         if r["driver"] != "virtio_scsi":
             if ph and ph["closed"]:
-                row.update({
-                    "mmio_read_per_io": per_io(ph["mmio_read"], ios),
-                    "mmio_write_per_io": per_io(ph["mmio_write"], ios),
-                    "mmio_per_io": per_io(ph["mmio_read"] + ph["mmio_write"], ios),
-                    "dev_irq_per_io": per_io(ph["msi"] if ph["msi"] else ph["intx"], ios),
-                    "mmio_other_dev": ph["other_dev"],
-                    "doorbell_reads": ph["db_read"],
-                    "qemu_dev": ph["dev"],
-                })
+                row.update({k: ph[k] for k in ("mmio_read", "mmio_write", "msi", "intx",
+                                                "other_dev", "db_read")})
+                row["qemu_dev"] = ph["dev"]
                 devs.setdefault(r["driver"], set()).add(ph["dev"])
             else:
                 row["mmio_note"] = "no complete marker pair in trace"
-        res[(r["test"], r["driver"])] = row
+        runs[(r["round"], r["test"], r["driver"])] = row
+    rounds = sorted({k[0] for k in runs})
+    res = {}
     for t in TESTS:
-        ref = res.get((t, REF), {}).get("busy_ns_per_io")
         for d in DRIVERS:
-            row = res.get((t, d))
-            if row and ref and row.get("busy_ns_per_io"):
-                # as an IOPS ratio: reference cost / this driver's cost
-                row["ratio"] = ref / row["busy_ns_per_io"]
+            rs = [runs[(n, t, d)] for n in rounds if (n, t, d) in runs]
+            if not rs:
+                continue
+            ios = sum(x["ios"] for x in rs)
+            bpi = [x.get("busy_ns_per_io") for x in rs]
+            ratios = []
+            for n in rounds:
+                a, b = runs.get((n, t, d)), runs.get((n, t, REF))
+                if a and b and a.get("busy_ns_per_io") and b.get("busy_ns_per_io"):
+                    # as an IOPS ratio: reference cost / this driver's cost
+                    ratios.append(b["busy_ns_per_io"] / a["busy_ns_per_io"])
+            row = {
+                "rounds": len(rs),
+                "ios": ios,
+                "window_ios": med([x["window_ios"] for x in rs]),
+                "busy_ns_per_io": med(bpi),
+                "busy_ns_per_io_rounds": bpi,
+                "busy_spread": spread(bpi),
+                "ratio": med(ratios),
+                "ratio_min": min(ratios) if ratios else None,
+                "ratio_max": max(ratios) if ratios else None,
+                "fio_iops": med([x["iops"] for x in rs]),
+                "irq_per_io": per_io(sum(x["irqs"] for x in rs), ios),
+                "phase_s": sum(x["phase_s"] for x in rs),
+                "bad_samples": sum(1 for x in rs if x.get("busy_ns_per_io") is None),
+                "busy_frac": med([x["busy_ns"] / x["window_ns"] for x in rs
+                                  if x.get("window_ns")]),
+            }
+            lsi = [x for x in rs if "mmio_read" in x]
+            if d != "virtio_scsi" and len(lsi) == len(rs):
+                rd = sum(x["mmio_read"] for x in lsi)
+                wr = sum(x["mmio_write"] for x in lsi)
+                msi = sum(x["msi"] for x in lsi)
+                intx = sum(x["intx"] for x in lsi)
+                row.update({
+                    "mmio_read_per_io": per_io(rd, ios),
+                    "mmio_write_per_io": per_io(wr, ios),
+                    "mmio_per_io": per_io(rd + wr, ios),
+                    "dev_irq_per_io": per_io(msi if msi else intx, ios),
+                    "doorbell_reads": sum(x["db_read"] for x in lsi),
+                    "mmio_other_dev": sum(x["other_dev"] for x in lsi),
+                })
+            res[(t, d)] = row
+    idle_busy = [r["busy_ns"] / r["window_ns"] for r in idle if r.get("window_ns")]
     # every LSI driver must map to exactly one QEMU device, and not the same
     ok = all(len(v) == 1 for v in devs.values()) and \
         len({next(iter(v)) for v in devs.values()}) == len(devs)
-    return res, ok, {k: sorted(v) for k, v in devs.items()}
+    raw = [dict(test=k[1], driver=k[2], **v) for k, v in sorted(runs.items())]
+    return res, ok, {k: sorted(v) for k, v in devs.items()}, raw, idle_busy, len(rounds)
 
 
 # ------------------------------------------------------------ formatting
@@ -249,6 +304,8 @@ def main():
     ap.add_argument("--iommu", default="on")
     ap.add_argument("--icount", type=int, default=1)
     ap.add_argument("--elapsed", type=int)
+    ap.add_argument("--count-window", default="1")
+    ap.add_argument("--quiet", action="store_true", help="write the files only")
     a = ap.parse_args()
 
     setup = {}
@@ -287,8 +344,10 @@ def main():
 
     cnt = None
     if a.count:
-        cnt, cnt_ok, cnt_devs = count_pass(a.count)
+        cnt, cnt_ok, cnt_devs, cnt_raw, idle_busy, cnt_rounds = count_pass(a.count)
         data["count"] = {f"{t}/{d}": v for (t, d), v in cnt.items()}
+        data["count_raw"] = cnt_raw
+        data["count_idle_busy_fraction"] = idle_busy
         data["count_devices"] = cnt_devs
 
     if a.timed:
@@ -299,21 +358,23 @@ def main():
         L.append(f"Timed pass: TCG, 2 vCPUs, {nr} rounds x {a.runtime} s (+{a.ramp} s ramp) per "
                  "fio run, drivers alternating test by test.")
         L.append("  Medians over rounds; 'vs mptsas' = median of per-round IOPS ratios "
-                 "[min..max]; CPU = guest user+sys+irq+softirq")
-        L.append("  per I/O (all vCPUs); IRQ = /proc/interrupts of the driver's vectors per I/O; "
+                 "[min..max]; lat = fio completion")
+        L.append("  latency (mean, p99); CPU = guest user+sys+irq+softirq (/proc/stat, both "
+                 "vCPUs) per I/O and IRQ = interrupts")
+        L.append("  of the driver's vectors per I/O, both sampled inside fio's steady state; "
                  "MMIO = register accesses per I/O")
-        L.append("  from the count pass's QEMU trace (same test, fixed size).")
+        L.append("  from the count pass's QEMU trace.")
         hdr = (f"  {'test':<12} {'driver':<12} {'IOPS':>7} {'MB/s':>7} {'lat µs':>8} "
                f"{'p99 µs':>8}  {'vs mptsas':<19} {'CPU µs/IO':>9} {'IRQ/IO':>7} {'MMIO/IO':>8}")
         L.append(hdr)
         L.append("  " + "-" * (len(hdr) - 2))
-        whole = 0
+        bad = 0
         for t in TESTS:
             for d in DRIVERS:
                 r = tim.get((t, d))
                 if not r:
                     continue
-                whole += r["whole_samples"]
+                bad += r["bad_samples"]
                 if r["ratio_med"] is not None:
                     ratio = f"{r['ratio_med']:.2f} [{r['ratio_min']:.2f}..{r['ratio_max']:.2f}]"
                 else:
@@ -323,9 +384,12 @@ def main():
                          f"{f(r['mbps'], '{:.1f}'):>7} {f(r['lat_mean_us']):>8} "
                          f"{f(r['lat_p99_us']):>8}  {ratio:<19} {f(r['cpu_us_per_io']):>9} "
                          f"{f(r['irq_per_io'], '{:.2f}'):>7} {f(mmio, '{:.2f}'):>8}")
-        if whole:
-            L.append(f"  ({whole} runs had no valid steady-state sample; their CPU/IRQ per I/O "
-                     "cover the whole fio process incl. start-up)")
+        L.append("  I/Os are fio-sized (sectors read * 512 / bs), so a 1M read that mptsas "
+                 "splits into 8 requests is one I/O.")
+        if bad:
+            total = sum(r["rounds"] for r in tim.values())
+            L.append(f"  ({bad} of {total} runs ended "
+                     "before their steady-state sample did; CPU/IRQ medians are over the rest)")
 
     if cnt is not None:
         how = ("TCG icount (-icount shift=0,sleep=on,align=off), 1 vCPU, thread=single: 1 ns of "
@@ -333,45 +397,67 @@ def main():
                if a.icount else "plain TCG, 1 vCPU (icount off: busy time is wall-clock noise).")
         L.append("")
         L.append(f"Count pass: {how}")
-        L.append("  One fixed-size run per test and driver (after a 1/20-size run to cancel fio's "
-                 "fixed costs).  busy = guest")
-        L.append("  clock minus idle (/proc/timer_list), so Minstr/IO = marginal guest instructions "
-                 "per I/O; 'IOPS-eq' = 1e9 / instr")
-        L.append("  per I/O = the IOPS a saturated vCPU would reach; 'vs mptsas' = mptsas instr / "
-                 "driver instr.  fio's own IOPS")
-        L.append("  under icount also count the time-warps while the vCPU idles waiting for QEMU, "
-                 "so they depend on host load.")
-        L.append("  MMIO = register accesses per I/O from QEMU's mptsas_mmio_read/_write trace, "
-                 "per device (the events carry")
-        L.append("  the device pointer; phases cut by diag-BAR reads), without Doorbell reads "
-                 "(periodic watchdog polls, 'DB rd').")
-        hdr = (f"  {'test':<12} {'driver':<12} {'I/Os':>6} {'kinstr/IO':>9} {'IOPS-eq':>8} "
-               f"{'vs mptsas':>9} {'fio IOPS':>8} {'IRQ/IO':>7} {'devIRQ/IO':>9} "
-               f"{'MMIO rd/IO':>10} {'wr/IO':>6} {'MMIO/IO':>8} {'DB rd':>6}")
+        L.append(f"  {cnt_rounds} rounds of one time-based fio run per test and driver (drivers "
+                 f"alternating).  Inside each run's steady")
+        L.append(f"  state a {a.count_window} s (guest) window samples busy time (guest clock "
+                 "minus idle, /proc/timer_list) and")
+        L.append("  completed I/Os, so fio's start-up and teardown drop out: kinstr/IO = guest "
+                 "instructions per I/O, whole")
+        L.append("  system (fio, block layer, driver, interrupts), median of rounds; 'spread' = "
+                 "(max-min)/median over rounds;")
+        L.append("  'IOPS-eq' = 1e9 / instr per I/O, the IOPS one saturated vCPU would reach; "
+                 "'vs mptsas' = mptsas instr /")
+        L.append("  driver instr; 'busy' = median busy share of the window.  QEMU completes a "
+                 "null-co read almost at once")
+        L.append("  in guest time, so even QD1 keeps the vCPU ~95% busy; when the host delays "
+                 "QEMU, the vCPU idles more, and")
+        L.append("  each extra idle exit and entry adds instructions: a lower 'busy' comes with "
+                 "a higher kinstr/IO.")
+        L.append("  MMIO = register accesses per I/O from QEMU's mptsas_mmio_read/_write trace "
+                 "over the whole fio run, per device")
+        L.append("  (the events carry the device pointer; phases cut by diag-BAR reads), without "
+                 "Doorbell reads ('DB rd',")
+        L.append("  the drivers' once-a-second IOC-state watchdogs; 'phase s' = guest seconds "
+                 "the phases lasted).")
+        hdr = (f"  {'test':<12} {'driver':<12} {'kinstr/IO':>9} {'spread':>7} {'IOPS-eq':>8} "
+               f"{'vs mptsas':>9} {'busy':>5} {'IRQ/IO':>7} {'devIRQ/IO':>9} {'MMIO rd/IO':>10} "
+               f"{'wr/IO':>6} {'MMIO/IO':>8} {'DB rd':>6} {'phase s':>7}")
         L.append(hdr)
         L.append("  " + "-" * (len(hdr) - 2))
+        bad = 0
         for t in TESTS:
             for d in DRIVERS:
                 r = cnt.get((t, d))
                 if not r:
                     continue
+                bad += r["bad_samples"]
                 bn = r.get("busy_ns_per_io")
-                L.append(f"  {t if d == DRIVERS[0] else '':<12} {d:<12} {r['ios']:>6.0f} "
-                         f"{f(bn / 1e3 if bn else None, '{:.1f}'):>9} "
+                sp = r.get("busy_spread")
+                L.append(f"  {t if d == DRIVERS[0] else '':<12} {d:<12} "
+                         f"{f(bn / 1e3 if bn else None, '{:.2f}'):>9} "
+                         f"{f(sp * 100 if sp is not None else None, '{:.1f}%'):>7} "
                          f"{f(1e9 / bn if bn else None):>8} "
-                         f"{f(r.get('ratio'), '{:.3f}'):>9} {f(r.get('iops')):>8} "
+                         f"{f(r.get('ratio'), '{:.3f}'):>9} "
+                         f"{f(r['busy_frac'] * 100 if r.get('busy_frac') else None, '{:.0f}%'):>5} "
                          f"{f(r.get('irq_per_io'), '{:.2f}'):>7} "
                          f"{f(r.get('dev_irq_per_io'), '{:.2f}'):>9} "
                          f"{f(r.get('mmio_read_per_io'), '{:.2f}'):>10} "
                          f"{f(r.get('mmio_write_per_io'), '{:.2f}'):>6} "
                          f"{f(r.get('mmio_per_io'), '{:.2f}'):>8} "
-                         f"{f(r.get('doorbell_reads')):>6}")
-        L.append("  I/Os are fio-sized (sectors read * 512 / bs).  devIRQ/IO = MSI messages (INTx: "
-                 "level-1 updates) the QEMU")
+                         f"{f(r.get('doorbell_reads')):>6} {r['phase_s']:>7.1f}")
+        L.append("  I/Os are fio-sized (sectors read * 512 / bs).  devIRQ/IO = MSI messages "
+                 "(INTx: level-1 updates) the QEMU")
         L.append("  device raised per I/O (trace); IRQ/IO = interrupts the guest counted.")
+        if idle_busy:
+            L.append("  Idle floor: with no I/O the same window is "
+                     + ", ".join(f"{x * 100:.3f}%" for x in idle_busy)
+                     + " busy (sampler, timers), included above.")
+        if bad:
+            L.append(f"  ({bad} runs ended before their sample window did; medians are over "
+                     "the rest)")
         other = sum(r.get("mmio_other_dev", 0) for r in cnt.values())
         L.append(f"  Device mapping from trace: {data['count_devices']} "
-                 f"({'consistent' if cnt_ok else 'INCONSISTENT'}); accesses to the idle HBA "
+                 f"({'consistent' if cnt_ok else 'INCONSISTENT'}); MMIO to the other HBA "
                  f"during phases: {other}")
     if a.elapsed is not None:
         L.append("")
@@ -379,7 +465,8 @@ def main():
     data["elapsed_s"] = a.elapsed
 
     text = "\n".join(L) + "\n"
-    sys.stdout.write("\n" + text)
+    if not a.quiet:
+        sys.stdout.write("\n" + text)
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, f"bench-{a.kver}.txt"), "w") as fh:
         fh.write(text)
