@@ -12,7 +12,8 @@
 #   --msi on|off     MSI on the HBA and in the driver (default off)
 #   --bridge on|off  HBA behind a PCIe-to-PCI bridge (default on)
 #   --ko PATH        mptmq.ko to insmod (default out/build/<kver>/drivers/
-#                    scsi/mptmq/mptmq.ko, built first when missing)
+#                    scsi/mptmq/mptmq.ko, brought up to date with the tree
+#                    first)
 #   --smp N --mem MiB --timeout SECONDS   VM size and hard time limit
 #   --name NAME      run directory out/vm/NAME (default <kver>-<driver>-msi<on|off>-bridge<on|off>)
 #   --console        also copy the serial console to stdout
@@ -66,8 +67,11 @@ main()
 	mptsas) ;;
 	mptmq)
 		if [[ -z $ko ]]; then
+			# Incremental: only what changed in the tree is rebuilt.
 			ko=$(vm_module_path "$VM_KVER")
-			[[ -e $ko ]] || vm_build_module "$VM_KVER" >&2
+			mkdir -p "$VM_OUT"
+			vm_build_module "$VM_KVER" >"$VM_OUT/build-$VM_KVER.log" 2>&1 ||
+				{ tail -n 20 "$VM_OUT/build-$VM_KVER.log" >&2; vm_log "build failed"; exit 1; }
 		fi
 		[[ -e $ko ]] || { vm_log "no $ko"; exit 1; }
 		VM_GUEST_ENV+=("MPTMQ_KO=$(realpath "$ko")")

@@ -114,6 +114,13 @@ int mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 		mptmq_finish_now(scmd, DID_ERROR);
 		return 0;
 	}
+	/*
+	 * A READ/WRITE of zero blocks moves nothing, whatever buffer came
+	 * with it (SG_IO): tell the IOC so, or it rejects the direction.
+	 */
+	cmd->data_length = mptmq_data_length(scmd);
+	if (!cmd->data_length)
+		control = MPI_SCSIIO_CONTROL_NODATA;
 	control |= scmd->device->simple_tags ? MPI_SCSIIO_CONTROL_SIMPLEQ :
 					       MPI_SCSIIO_CONTROL_UNTAGGED;
 
@@ -137,7 +144,6 @@ int mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 	int_to_scsilun(scmd->device->lun, (struct scsi_lun *)req->lun);
 	req->control = cpu_to_le32(control);
 	memcpy(req->cdb, scmd->cmnd, scmd->cmd_len);
-	cmd->data_length = mptmq_data_length(scmd);
 	req->data_length = cpu_to_le32(cmd->data_length);
 	req->sense_buffer_low = cpu_to_le32(mptmq_sense_low(ioc, tag));
 	mptmq_sgl_build(&ioc->geom, (u8 *)req, mptmq_chain(ioc, tag), mptmq_chain_dma(ioc, tag),
