@@ -168,6 +168,19 @@ unsigned int mptmq_drain_replies(struct mptmq_ioc *ioc)
 	return n;
 }
 
+/*
+ * A register read all-ones in the interrupt handler: if the doorbell reads
+ * all-ones too, the device is gone (surprise removal, a dead link behind a
+ * bridge): fail everything now rather than at the next watchdog tick.
+ * Only while running, so a reset or remove in progress is left alone.
+ */
+static void mptmq_check_gone(struct mptmq_ioc *ioc)
+{
+	if (mptmq_state(ioc) == MPTMQ_STATE_RUNNING &&
+	    mptmq_ioc_gone(ioc, MPI_REPLY_EMPTY))
+		mptmq_ioc_mark_dead(ioc, "all-ones register reads in the interrupt handler");
+}
+
 /**
  * mptmq_isr() - interrupt handler
  * @irq: the interrupt
@@ -185,10 +198,18 @@ irqreturn_t mptmq_isr(int irq, void *data)
 	if (!ioc->msi) {
 		u32 his = mptmq_readl(ioc, MPI_REG_HOST_INT_STATUS);
 
-		if (his == MPI_REPLY_EMPTY || !(his & MPI_HIS_REPLY))
+		if (unlikely(his == MPI_REPLY_EMPTY)) {
+			mptmq_check_gone(ioc);
+			return IRQ_NONE;
+		}
+		if (!(his & MPI_HIS_REPLY))
 			return IRQ_NONE;
 	}
-	return mptmq_drain_replies(ioc) || ioc->msi ? IRQ_HANDLED : IRQ_NONE;
+	if (mptmq_drain_replies(ioc))
+		return IRQ_HANDLED;
+	/* An interrupt without a reply: is the device still there? */
+	mptmq_check_gone(ioc);
+	return ioc->msi ? IRQ_HANDLED : IRQ_NONE;
 }
 
 static bool mptmq_fail_one(struct scsi_cmnd *scmd, void *data)
