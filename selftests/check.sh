@@ -303,11 +303,12 @@ main()
 	run_matrix
 	dkms_cleanup
 	echo "check: $((SECONDS - start)) s"
+	# Also kept in a file, for callers (.ci/run) that print it again last.
 	if ((SKIPPED)); then
 		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 	else
 		echo "$PASSED passed, $FAILED failed"
-	fi
+	fi | tee "$CHECK_OUT/summary"
 	((FAILED == 0))
 }
 
