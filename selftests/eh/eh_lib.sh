@@ -217,3 +217,64 @@ timing_pair()
 	[[ -s $2 ]] && drv=$(stats_ms "$2")
 	echo "wall $(stats_ms "$1"); driver-side '$3 done in' $drv"
 }
+
+# trace_dir - the tracefs directory (mounted if needed); fails without one.
+trace_dir()
+{
+	local d
+	for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+		[[ -w $d/trace ]] && { echo "$d"; return 0; }
+	done
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null &&
+		[[ -w /sys/kernel/tracing/trace ]] && echo /sys/kernel/tracing
+}
+
+# event_trace_start EVENT [FILTER] - record trace event EVENT
+# (e.g. scsi/scsi_eh_wakeup), only the records matching FILTER if given.
+# event_trace_stop EVENT FILE - stop and save EVENT's records to FILE.
+event_trace_start()
+{
+	local t
+	t=$(trace_dir) || return 1
+	echo 0 >"$t/tracing_on"
+	: >"$t/trace"
+	echo "${2:-0}" >"$t/events/$1/filter" || return 1
+	echo 1 >"$t/events/$1/enable" || return 1
+	echo 1 >"$t/tracing_on"
+}
+
+event_trace_stop()
+{
+	local t
+	t=$(trace_dir) || { rm -f "$2"; return 1; }
+	echo 0 >"$t/tracing_on"
+	echo 0 >"$t/events/$1/enable"
+	echo 0 >"$t/events/$1/filter"
+	grep "${1#*/}:" "$t/trace" >"$2"
+	: >"$t/trace"
+	return 0
+}
+
+# done_trace_start - record every SCSI command completion with a non-zero
+# result (scsi:scsi_dispatch_cmd_done shows the host byte the LLD set);
+# done_trace_stop FILE.
+done_trace_start()
+{
+	event_trace_start scsi/scsi_dispatch_cmd_done 'result != 0'
+}
+
+done_trace_stop()
+{
+	event_trace_stop scsi/scsi_dispatch_cmd_done "$1"
+}
+
+# inflight BLK... - requests the block layer has in flight on these disks.
+inflight()
+{
+	local b r w n=0
+	for b in "$@"; do
+		read -r r w <"/sys/block/${b##*/}/inflight" || continue
+		n=$((n + r + w))
+	done
+	echo "$n"
+}

@@ -9,8 +9,9 @@
 # around it 4 times.  Checks: every read of the bad sector fails with EIO
 # within 30 s, the sense data is logged, fio sees exactly one error per
 # pass and the rest of the range reads, the neighbours read back like the
-# backing file, the disk stays ready, fio on the other disks verifies, and
-# no abort or reset happens (mptmq error_counters; kernel log for both).
+# backing file, the disk stays ready, fio on the other disks verifies,
+# no abort or reset happens (mptmq error_counters; kernel log for both) and
+# the midlayer's EH never runs (trace event scsi:scsi_eh_wakeup).
 
 set -uo pipefail
 DIR=$(dirname "$0")
@@ -123,6 +124,22 @@ no_reset()
 	[[ -z $logged ]] && ! grep -qE '^(reset_|tm_)' <<<"$delta"
 }
 
+# eh_never_ran - the midlayer's error handler was never woken: a CHECK
+# CONDITION with its sense data completes without it.  Without the sense
+# data the midlayer hands the command to its EH, which fetches the sense
+# with REQUEST SENSE (QEMU keeps it), so the sense still gets logged and
+# only the EH wakeups (trace event scsi:scsi_eh_wakeup) show the loss.
+eh_never_ran()
+{
+	local n
+	((TRACING)) || { echo "no tracefs"; return "$KSFT_SKIP"; }
+	event_trace_stop scsi/scsi_eh_wakeup /tmp/medium.ehtrace
+	n=$(wc -l </tmp/medium.ehtrace)
+	echo "SCSI EH wakeups during the medium-error storm: $n"
+	head -n 3 /tmp/medium.ehtrace
+	((n == 0))
+}
+
 mpt_load_manifest
 mapfile -t DISKS < <(data_disks)
 BD=$(disks_of_kind blkdebug | head -n 1)
@@ -134,7 +151,7 @@ for b in $(disk_get "$BD" BAD); do
 done
 [[ -n $LBA ]] || ktap_skip_all "$BD has no errno-61 (MEDIUM ERROR) sector"
 ktap_print_header
-ktap_set_plan 8
+ktap_set_plan 9
 mpt_require_driver
 BLK=$(disk_block "$BD")
 BLKS=()
@@ -143,6 +160,8 @@ for d in "${DISKS[@]}"; do
 done
 eh_counters >/tmp/medium.counters0
 dmesg_mark
+TRACING=1
+event_trace_start scsi/scsi_eh_wakeup || { TRACING=0; ktap_print_msg "no tracefs: EH wakeups not checked"; }
 fio_loop_start medium "${BLKS[@]}"
 sleep 2
 ktap_check bad_sector_reads_fail_eio bad_reads
@@ -157,4 +176,5 @@ fi
 ktap_check disk_still_ready sg_turs_retry "$(disk_sg "$BD")"
 ktap_check other_disks_fio_verify fio_loop_stop medium 300
 ktap_check no_abort_or_reset no_reset
+ktap_check midlayer_eh_never_ran eh_never_ran
 ktap_finished
