@@ -50,6 +50,16 @@ io_resumed()
 	echo $(($(ms_now) - t0))
 }
 
+# wait_inflight SEC - until requests are in flight on the data disks (fio
+# spends part of each round starting up and verifying); at most SEC s.
+wait_inflight()
+{
+	local deadline=$((SECONDS + $1))
+	while (($(inflight "${BLKS[@]}") == 0 && SECONDS < deadline)); do
+		sleep 0.02
+	done
+}
+
 # measure KIND - K resets of KIND; "call ms" and "resume ms" per reset in
 # /tmp/rec-KIND.call, /tmp/rec-KIND.resume.
 measure()
@@ -60,6 +70,9 @@ measure()
 	: >"/tmp/rec-$kind.resume"
 	: >"/tmp/rec-$kind.inflight"
 	for ((i = 0; i < K; i++)); do
+		# An IOC reset must find commands to forget: wait (10 s at
+		# most) until the block layer has some in flight.
+		[[ $kind == device ]] || wait_inflight 10
 		inflight "${BLKS[@]}" >>"/tmp/rec-$kind.inflight"
 		t0=$(ms_now)
 		case $kind in
