@@ -7,10 +7,9 @@
 # (sg_reset -N -H) and a LUN (sg_reset -N -d).  For each reset it measures
 # how long the reset call took and how long until fio's I/O completed again
 # on every data disk (/sys/block/*/stat).  Asserted: every reset succeeds,
-# I/O resumes on every disk within 60 s, fio verifies, the commands in
-# flight at the IOC resets complete for a retry (host byte DID_RESET or
-# another retryable one, seen through the scsi_dispatch_cmd_done trace
-# event), not as successes; the figures
+# I/O resumes on every disk within 60 s, fio verifies; the host bytes the
+# completions got over the IOC resets (scsi_dispatch_cmd_done trace event)
+# and the figures
 # (median/max ms; the call's wall time and the driver's own "... done in
 # N ms" from the kernel log) are only reported,
 # wall clock under TCG being noise.  Project goal: < 1 s for mptmq host and
@@ -103,7 +102,7 @@ measure()
 mpt_load_manifest
 mapfile -t DISKS < <(data_disks)
 ktap_print_header
-ktap_set_plan 5
+ktap_set_plan 4
 mpt_require_driver
 BLKS=()
 for d in "${DISKS[@]}"; do
@@ -123,23 +122,12 @@ ktap_check host_reset measure host
 ktap_check device_reset_under_load measure device
 ktap_check fio_verify fio_loop_stop recovery 300
 
-# completed_for_retry - the commands in flight at the IOC resets (debugfs
-# and host) came back with a host byte that makes the midlayer retry them,
-# not as successes: under QEMU the forgotten commands did run (QEMU drains
-# them at reset), so fio cannot see a wrong DID_OK; the trace of the
-# completions can.  Skipped when nothing was in flight just before them.
-completed_for_retry()
-{
-	local infl n hist
-	infl=$(cat /tmp/rec-ioc.inflight /tmp/rec-host.inflight 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
-	[[ -e /tmp/rec.trace ]] || { echo "no completion trace"; return "$KSFT_SKIP"; }
-	hist=$(grep -oE 'host=DID_[A-Z_]+' /tmp/rec.trace | sort | uniq -c | tr -s ' \n' ' ')
-	n=$(grep -cE 'host=DID_(RESET|REQUEUE|IMM_RETRY|SOFT_ERROR|TRANSPORT_DISRUPTED)' /tmp/rec.trace)
-	echo "IOC resets: $infl requests in flight just before them; completions with a non-zero result: ${hist:-none}; $n to be retried"
-	((infl > 0)) || return "$KSFT_SKIP"
-	((n > 0))
-}
-ktap_check ioc_reset_completes_inflight_for_retry completed_for_retry
+# The host bytes of the completions over the IOC resets, only reported: a
+# command counts only when the IOC still held it at the reset, which under
+# QEMU is luck (test_eh_slow checks it with a read held by the throttle).
+if [[ -e /tmp/rec.trace ]]; then
+	ktap_print_msg "IOC resets: $(cat /tmp/rec-ioc.inflight /tmp/rec-host.inflight 2>/dev/null | awk '{ s += $1 } END { print s + 0 }') requests in flight just before them; completions with a non-zero result: $(grep -oE 'host=DID_[A-Z_]+' /tmp/rec.trace | sort | uniq -c | tr -s ' \n' ' ')"
+fi
 for k in ioc host device; do
 	[[ -s /tmp/rec-$k.call ]] || continue
 	ktap_print_msg "timing: $k reset call $(timing_pair "/tmp/rec-$k.call" "/tmp/rec-$k.drv" "${DRVMSG[$k]}"), I/O completing on every disk again $(stats_ms "/tmp/rec-$k.resume")"

@@ -11,6 +11,8 @@
 # (the slow disk's fio bounded to 300 s), the slow disk still answers, and
 # (mptmq) the IOC was never reset - the IOC is healthy, only slow.  The
 # number of IOC resets and the EH actions are reported for both drivers.
+# Last (mptmq), an IOC reset while the throttle holds a read: the held
+# command must come back for a retry, not as a success.
 
 set -uo pipefail
 DIR=$(dirname "$0")
@@ -55,12 +57,42 @@ no_ioc_reset()
 	((${hr:-0} + ${hf:-0} == 0))
 }
 
+# ioc_reset_requeues - reads queue behind the throttle (QEMU holds each
+# for about a second), and the IOC is reset (mptmq debugfs) while one is
+# held: the held command must come back for a retry (a retryable host
+# byte such as DID_RESET in trace event scsi:scsi_dispatch_cmd_done), not
+# as a success, and the reads must then succeed.
+ioc_reset_requeues()
+{
+	local dbg pid rc n hist deadline
+	dbg=/sys/kernel/debug/mptmq/$(basename "$(mpt_pci_dev)")/ioc_reset
+	[[ -w $dbg ]] || { echo "no $dbg"; return "$KSFT_SKIP"; }
+	done_trace_start || { echo "no tracefs"; return "$KSFT_SKIP"; }
+	timeout 60 dd if="$SBLK" of=/dev/null iflag=direct bs=256k count=8 2>/tmp/slow-dd.err &
+	pid=$!
+	# The first read passes the throttle at once; the next ones wait.
+	sleep 1.5
+	deadline=$((SECONDS + 10))
+	while (($(inflight "$SBLK") == 0 && SECONDS < deadline)); do
+		sleep 0.02
+	done
+	echo "IOC reset with $(inflight "$SBLK") request(s) in flight on $SBLK"
+	echo 1 >"$dbg" || echo "cannot write $dbg"
+	wait "$pid"
+	rc=$?
+	done_trace_stop /tmp/slow.trace
+	hist=$(grep -oE 'host=DID_[A-Z_]+' /tmp/slow.trace | sort | uniq -c | tr -s ' \n' ' ')
+	n=$(grep -cE 'host=DID_(RESET|REQUEUE|IMM_RETRY|SOFT_ERROR|TRANSPORT_DISRUPTED)' /tmp/slow.trace)
+	echo "2 MiB read: status $rc $(tr '\n' ' ' </tmp/slow-dd.err); completions with a non-zero result: ${hist:-none}; $n to be retried"
+	((rc == 0 && n > 0))
+}
+
 mpt_load_manifest
 SD=${EH_SLOW_DISK:-}
 [[ -n $SD ]] || ktap_skip_all "no throttled disk (EH_SLOW_DISK) in the manifest"
 mapfile -t OTHERS < <(data_disks | grep -vx "$SD")
 ktap_print_header
-ktap_set_plan 5
+ktap_set_plan 6
 mpt_require_driver
 SBLK=$(disk_block "$SD")
 echo "$TMO" >"/sys/block/${SBLK##*/}/device/timeout"
@@ -84,5 +116,11 @@ if eh_has_counters; then
 	ktap_check no_ioc_reset no_ioc_reset
 else
 	ktap_test_skip no_ioc_reset "reference $MPT_DRIVER has no error_counters; IOC resets logged: $(dmesg_new | grep -ciE 'host reset|HardReset|ioc reset')"
+fi
+# Last: it resets the IOC on purpose.
+if [[ -d /sys/kernel/debug/mptmq ]]; then
+	ktap_check ioc_reset_requeues_held_command ioc_reset_requeues
+else
+	ktap_test_skip ioc_reset_requeues_held_command "$MPT_DRIVER has no debugfs ioc_reset"
 fi
 ktap_finished
