@@ -29,7 +29,8 @@
 #   MPTMQ_CHECK_TESTS    test subset, e.g. "probe data" (default: all)
 #   MPTMQ_CHECK_JOBS     VMs run in parallel (default 2)
 #   MPTMQ_CHECK_VM_TIMEOUT  hard limit per suite VM in s (default 2700)
-#   MPTMQ_CHECK_EH_ARGS  extra eh/run.sh options
+#   MPTMQ_CHECK_EH_ARGS  extra eh/run.sh options (default "--resets 20": each
+#                        sg_reset kind 20 times under fio, as issue 4 asks)
 #   MPTMQ_CHECK_BUILD    0 to skip step 1
 #   MPTMQ_OUT            output directory (default <tree>/out)
 #   MPTMQ_TREE           tree to build (default the one holding this script)
@@ -216,7 +217,7 @@ run_matrix()
 	local entry name args
 	local -a tests eh_extra
 	read -ra tests <<<"$TESTS"
-	read -ra eh_extra <<<"${MPTMQ_CHECK_EH_ARGS:-}"
+	read -ra eh_extra <<<"${MPTMQ_CHECK_EH_ARGS---resets 20}"
 
 	for entry in $MATRIX; do
 		name=$(vm_entry_name "$entry")
