@@ -71,6 +71,13 @@ build_module()
 	local kver=$1 d=$OUTB/build/$1
 	rm -rf "$d"
 	mkdir -p "$d"
+	# the tree the module is built from: HEAD, "+dirty" if the driver
+	# sources differ from it (other work goes on in the same checkout)
+	{
+		git -C "$VM_TREE" rev-parse --short HEAD 2>/dev/null || echo '?'
+		git -C "$VM_TREE" diff --quiet HEAD -- Kbuild drivers include 2>/dev/null ||
+			echo '+dirty'
+	} | paste -sd '' - >"$d.tree"
 	cp -r "$VM_TREE/Kbuild" "$VM_TREE/drivers" "$VM_TREE/include" "$d/" &&
 		make -C "/lib/modules/$kver/build" M="$d" modules >"$OUTB/build-$kver.log" 2>&1 &&
 		[[ -f $d/drivers/scsi/mptmq/mptmq.ko ]]
@@ -159,7 +166,7 @@ report()
 {
 	local args=(--kver "$kver" --out "$OUTB" --rounds "$ROUNDS" --runtime "$RUNTIME"
 		    --ramp "$RAMP" --msi "$MSI" --iommu "$IOMMU" --icount "$ICOUNT"
-		    --count-window "$COUNT_WINDOW")
+		    --count-window "$COUNT_WINDOW" --commit "$(cat "$OUTB/build/$kver.tree")")
 	((timed_ok)) && args+=(--timed "$OUTB/vm-$kver-timed")
 	((count_ok)) && args+=(--count "$OUTB/vm-$kver-count")
 	((timed_ok || count_ok)) || return 0
