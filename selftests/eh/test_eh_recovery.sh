@@ -111,7 +111,7 @@ done
 fio_loop_start recovery "${BLKS[@]}"
 sleep 3
 TRACING=1
-done_trace_start || { TRACING=0; ktap_print_msg "no tracefs: the completions of an IOC reset cannot be checked"; }
+done_trace_start || { TRACING=0; ktap_print_msg "no tracefs: the host bytes of the IOC resets' completions are not reported"; }
 if [[ -d /sys/kernel/debug/mptmq ]]; then
 	ktap_check ioc_reset_debugfs measure ioc
 else
