@@ -169,9 +169,11 @@ unsigned int mptmq_drain_replies(struct mptmq_ioc *ioc)
 }
 
 /*
- * A register read all-ones in the interrupt handler: if the doorbell reads
- * all-ones too, the device is gone (surprise removal, a dead link behind a
- * bridge): fail everything now rather than at the next watchdog tick.
+ * The interrupt status read all-ones in the INTx handler (the line may be
+ * shared, so this also runs for other devices' interrupts): if the
+ * doorbell reads all-ones too, the device is gone (surprise removal, a
+ * dead link behind a bridge): fail everything now rather than at the
+ * next watchdog tick.
  * Only while running, so a reset or remove in progress is left alone.
  */
 static void mptmq_check_gone(struct mptmq_ioc *ioc)
@@ -205,11 +207,12 @@ irqreturn_t mptmq_isr(int irq, void *data)
 		if (!(his & MPI_HIS_REPLY))
 			return IRQ_NONE;
 	}
-	if (mptmq_drain_replies(ioc))
-		return IRQ_HANDLED;
-	/* An interrupt without a reply: is the device still there? */
-	mptmq_check_gone(ioc);
-	return ioc->msi ? IRQ_HANDLED : IRQ_NONE;
+	/*
+	 * An MSI that finds the FIFO already drained by the previous one is
+	 * normal and costs no further register read: a device that is gone
+	 * sends no MSI, and the watchdog notices it within a second.
+	 */
+	return mptmq_drain_replies(ioc) || ioc->msi ? IRQ_HANDLED : IRQ_NONE;
 }
 
 static bool mptmq_fail_one(struct scsi_cmnd *scmd, void *data)
