@@ -280,7 +280,9 @@ vm_build_initramfs()
 # vm_cmdline - print the kernel command line for the current settings.
 vm_cmdline()
 {
-	local c="console=ttyS0,115200 panic=-1 rdinit=/init log_buf_len=16M"
+	# An Oops ends the VM at once (panic, -no-reboot) instead of leaving a
+	# hung guest to the hard timeout; the serial log keeps the trace.
+	local c="console=ttyS0,115200 oops=panic panic=-1 rdinit=/init log_buf_len=16M"
 	c+=" printk.devkmsg=on 8250.nr_uarts=1 tsc=reliable no_timer_check"
 	c+=" vm_rundir=$VM_RUNDIR vm_init=$VM_LIB_DIR/guest-init.sh"
 	[[ $VM_IOMMU == on ]] && c+=" intel_iommu=on iommu.strict=1"
