@@ -285,6 +285,7 @@ vm_cmdline()
 	local c="console=ttyS0,115200 oops=panic panic=-1 rdinit=/init log_buf_len=16M"
 	c+=" printk.devkmsg=on 8250.nr_uarts=1 tsc=reliable no_timer_check"
 	c+=" vm_rundir=$VM_RUNDIR vm_init=$VM_LIB_DIR/guest-init.sh"
+	c+=" vm_keep=$VM_TREE,$VM_OUT,$VM_SELFTESTS"
 	[[ $VM_IOMMU == on ]] && c+=" intel_iommu=on iommu.strict=1"
 	# No udev runs in the guest, but keep the in-tree Fusion drivers away
 	# from the HBA whatever loads modules.
