@@ -166,6 +166,44 @@ disks_of_kind()
 	return 0
 }
 
+# ---------------------------------------------------------------- binding
+# (test_bind.sh, test_dkms.sh; pci_driver reads $PCI_DEV)
+
+# bind_tool - tools/mptmq-bind: $MPTMQ_BIND, else the first tools/mptmq-bind
+# above this script (the tree, or the tree above out/vm/<run>/selftests when
+# vm/run.sh runs a snapshot), else above MPTMQ_KO (out/build/<kver>/).
+bind_tool()
+{
+	local d start
+	[[ -n ${MPTMQ_BIND:-} ]] && { echo "$MPTMQ_BIND"; return 0; }
+	for start in "$(cd "$(dirname "$0")" && pwd)" "$(dirname "${MPTMQ_KO:-/}")"; do
+		d=$start
+		while [[ $d != / && $d != . ]]; do
+			[[ -r $d/tools/mptmq-bind ]] && { echo "$d/tools/mptmq-bind"; return 0; }
+			d=$(dirname "$d")
+		done
+	done
+	return 1
+}
+
+# as_driver DRIVER CMD [ARG...] - run CMD with lib.sh's topology helpers
+# looking at DRIVER's host and target numbering.
+as_driver()
+{
+	local MPT_DRIVER=$1 MPT_TARGET_MAP
+	MPT_TARGET_MAP=$([[ $1 == mptsas ]] && echo rank || echo id)
+	shift
+	"$@"
+}
+
+# pci_driver - the controller's current driver, or "-".
+pci_driver()
+{
+	local l
+	l=$(readlink "$PCI_DEV/driver") || { echo -; return; }
+	echo "${l##*/}"
+}
+
 # ---------------------------------------------------------------- topology
 
 # mpt_pci_dev - print the sysfs path of the (first) LSI SAS1068 function.

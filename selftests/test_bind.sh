@@ -11,41 +11,6 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# bind_tool - tools/mptmq-bind: $MPTMQ_BIND, else the first tools/mptmq-bind
-# above this script (the tree, or the tree above out/vm/<run>/selftests when
-# vm/run.sh runs a snapshot), else above MPTMQ_KO (out/build/<kver>/).
-bind_tool()
-{
-	local d start
-	[[ -n ${MPTMQ_BIND:-} ]] && { echo "$MPTMQ_BIND"; return 0; }
-	for start in "$(cd "$(dirname "$0")" && pwd)" "$(dirname "${MPTMQ_KO:-/}")"; do
-		d=$start
-		while [[ $d != / && $d != . ]]; do
-			[[ -r $d/tools/mptmq-bind ]] && { echo "$d/tools/mptmq-bind"; return 0; }
-			d=$(dirname "$d")
-		done
-	done
-	return 1
-}
-
-# as_driver DRIVER CMD [ARG...] - run CMD with lib.sh's topology helpers
-# looking at DRIVER's host and target numbering.
-as_driver()
-{
-	local MPT_DRIVER=$1 MPT_TARGET_MAP
-	MPT_TARGET_MAP=$([[ $1 == mptsas ]] && echo rank || echo id)
-	shift
-	"$@"
-}
-
-# pci_driver - the controller's current driver, or "-".
-pci_driver()
-{
-	local l
-	l=$(readlink "$PCI_DEV/driver") || { echo -; return; }
-	echo "${l##*/}"
-}
-
 # disks_read - every manifest disk has its nodes and its first 64 KiB read.
 disks_read()
 {

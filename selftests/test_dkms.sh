@@ -17,37 +17,6 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# bind_tool - as in test_bind.sh.
-bind_tool()
-{
-	local d start
-	[[ -n ${MPTMQ_BIND:-} ]] && { echo "$MPTMQ_BIND"; return 0; }
-	for start in "$(cd "$(dirname "$0")" && pwd)" "$(dirname "${MPTMQ_KO:-/}")"; do
-		d=$start
-		while [[ $d != / && $d != . ]]; do
-			[[ -r $d/tools/mptmq-bind ]] && { echo "$d/tools/mptmq-bind"; return 0; }
-			d=$(dirname "$d")
-		done
-	done
-	return 1
-}
-
-# as_driver DRIVER CMD [ARG...] - lib.sh's topology helpers for DRIVER.
-as_driver()
-{
-	local MPT_DRIVER=$1 MPT_TARGET_MAP
-	MPT_TARGET_MAP=$([[ $1 == mptsas ]] && echo rank || echo id)
-	shift
-	"$@"
-}
-
-pci_driver()
-{
-	local l
-	l=$(readlink "$PCI_DEV/driver") || { echo -; return; }
-	echo "${l##*/}"
-}
-
 # bound_to DRIVER - the controller's driver is DRIVER.
 bound_to()
 {
