@@ -204,6 +204,19 @@ pci_driver()
 	echo "${l##*/}"
 }
 
+# tracefs_dir - the writable tracefs directory (mounting tracefs when
+# needed); fails when there is none.
+tracefs_dir()
+{
+	local d
+	for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+		[[ -w $d/trace ]] && { echo "$d"; return 0; }
+	done
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null &&
+		[[ -w /sys/kernel/tracing/trace ]] && { echo /sys/kernel/tracing; return 0; }
+	return 1
+}
+
 # ---------------------------------------------------------------- topology
 
 # mpt_pci_dev - print the sysfs path of the (first) LSI SAS1068 function.

@@ -20,18 +20,6 @@ set -uo pipefail
 NR_IOS=1024			# fio: 4 MiB of 4 KiB random reads, each block once
 TRACE=
 
-# find_tracefs - the tracefs mount (mounting it when needed).
-find_tracefs()
-{
-	local t
-	for t in /sys/kernel/tracing /sys/kernel/debug/tracing; do
-		[[ -e $t/trace ]] && { echo "$t"; return 0; }
-	done
-	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null &&
-		[[ -e /sys/kernel/tracing/trace ]] && { echo /sys/kernel/tracing; return 0; }
-	return 1
-}
-
 # trace_events - tracefs has both events of the loaded module.
 trace_events()
 {
@@ -175,7 +163,7 @@ DISK=${MPT_SCRATCH_DISK:-${MPT_DISKS[0]}}
 BLK=$(disk_block "$DISK") || ktap_exit_fail_msg "no block device for disk $DISK"
 TARGET=$(disk_get "$DISK" TARGET)
 LUN=$(disk_get "$DISK" LUN)
-TRACE=$(find_tracefs) || ktap_exit_fail_msg "no tracefs (CONFIG_TRACING?)"
+TRACE=$(tracefs_dir) || ktap_exit_fail_msg "no tracefs (CONFIG_TRACING?)"
 LOG=${RESULTS:-${MPT_RUNDIR:-/tmp}}/test_trace.trace
 [[ -d ${LOG%/*} && -w ${LOG%/*} ]] || LOG=$(mktemp)
 ktap_print_msg "disk $DISK = $BLK (host$HOST target $TARGET lun $LUN), trace saved in $LOG"

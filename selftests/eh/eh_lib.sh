@@ -60,12 +60,19 @@ eh_has_counters()
 	h=$(mpt_host 2>/dev/null) && [[ -r /sys/class/scsi_host/host$h/error_counters ]]
 }
 
-eh_counters()
+# eh_host_attr NAME - a host attribute of the driver under test (empty
+# when there is no such host or attribute, e.g. mptsas).
+eh_host_attr()
 {
 	local h
 	h=$(mpt_host 2>/dev/null) || return 0
-	cat "/sys/class/scsi_host/host$h/error_counters" 2>/dev/null
+	cat "/sys/class/scsi_host/host$h/$1" 2>/dev/null
 	return 0
+}
+
+eh_counters()
+{
+	eh_host_attr error_counters
 }
 
 eh_counter()
@@ -85,10 +92,7 @@ eh_counters_delta()
 # eh_ioc_state - the mptmq host attribute ioc_state (empty for mptsas).
 eh_ioc_state()
 {
-	local h
-	h=$(mpt_host 2>/dev/null) || return 0
-	cat "/sys/class/scsi_host/host$h/ioc_state" 2>/dev/null
-	return 0
+	eh_host_attr ioc_state
 }
 
 data_disks()
@@ -218,24 +222,13 @@ timing_pair()
 	echo "wall $(stats_ms "$1"); driver-side '$3 done in' $drv"
 }
 
-# trace_dir - the tracefs directory (mounted if needed); fails without one.
-trace_dir()
-{
-	local d
-	for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
-		[[ -w $d/trace ]] && { echo "$d"; return 0; }
-	done
-	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null &&
-		[[ -w /sys/kernel/tracing/trace ]] && echo /sys/kernel/tracing
-}
-
 # event_trace_start EVENT [FILTER] - record trace event EVENT
 # (e.g. scsi/scsi_eh_wakeup), only the records matching FILTER if given.
 # event_trace_stop EVENT FILE - stop and save EVENT's records to FILE.
 event_trace_start()
 {
 	local t
-	t=$(trace_dir) || return 1
+	t=$(tracefs_dir) || return 1
 	echo 0 >"$t/tracing_on"
 	: >"$t/trace"
 	echo "${2:-0}" >"$t/events/$1/filter" || return 1
@@ -246,7 +239,7 @@ event_trace_start()
 event_trace_stop()
 {
 	local t
-	t=$(trace_dir) || { rm -f "$2"; return 1; }
+	t=$(tracefs_dir) || { rm -f "$2"; return 1; }
 	echo 0 >"$t/tracing_on"
 	echo 0 >"$t/events/$1/enable"
 	echo 0 >"$t/events/$1/filter"

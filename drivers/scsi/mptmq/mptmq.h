@@ -186,7 +186,6 @@ struct mptmq_internal {
  * @tm_lun_reset: LOGICAL UNIT RESET requests
  * @tm_target_reset: TARGET RESET requests
  * @tm_bus_reset: RESET BUS requests
- * @tm_failed: task management requests that failed or got no reply
  * @tm_abort_failed: ABORT TASK requests that failed or got no reply
  * @tm_lun_reset_failed: the same for LOGICAL UNIT RESET
  * @tm_target_reset_failed: the same for TARGET RESET
@@ -205,7 +204,6 @@ struct mptmq_stats {
 	atomic_t	tm_lun_reset;
 	atomic_t	tm_target_reset;
 	atomic_t	tm_bus_reset;
-	atomic_t	tm_failed;
 	atomic_t	tm_abort_failed;
 	atomic_t	tm_lun_reset_failed;
 	atomic_t	tm_target_reset_failed;

@@ -90,12 +90,11 @@ static const char *mptmq_tm_name(u8 type)
 	}
 }
 
-/* Count a failed task management request, in total and by type. */
+/* Count a failed task management request by type (sysfs sums them). */
 static void mptmq_tm_count_failed(struct mptmq_ioc *ioc, u8 type)
 {
 	struct mptmq_stats *s = &ioc->stats;
 
-	atomic_inc(&s->tm_failed);
 	switch (type) {
 	case MPI_TASKTYPE_ABORT_TASK:
 		atomic_inc(&s->tm_abort_failed);

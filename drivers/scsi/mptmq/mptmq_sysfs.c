@@ -95,6 +95,8 @@ static DEVICE_ATTR_RO(queue_limits);
 static ssize_t error_counters_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	struct mptmq_stats *s = &dev_to_ioc(dev)->stats;
+	int tm_failed = atomic_read(&s->tm_abort_failed) + atomic_read(&s->tm_lun_reset_failed) +
+			atomic_read(&s->tm_target_reset_failed) + atomic_read(&s->tm_bus_reset_failed);
 
 	return sysfs_emit(buf,
 			  "reset_host %d\nreset_fault %d\nreset_recovery %d\n"
@@ -105,7 +107,7 @@ static ssize_t error_counters_show(struct device *dev, struct device_attribute *
 			  atomic_read(&s->reset_host), atomic_read(&s->reset_fault),
 			  atomic_read(&s->reset_recovery), atomic_read(&s->tm_abort),
 			  atomic_read(&s->tm_lun_reset), atomic_read(&s->tm_target_reset),
-			  atomic_read(&s->tm_bus_reset), atomic_read(&s->tm_failed),
+			  atomic_read(&s->tm_bus_reset), tm_failed,
 			  atomic_read(&s->timeouts), atomic_read(&s->faults),
 			  atomic_read(&s->lost_interrupts), atomic_read(&s->bad_replies),
 			  atomic_read(&s->tm_abort_failed), atomic_read(&s->tm_lun_reset_failed),
