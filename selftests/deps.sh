@@ -15,6 +15,7 @@ PACKAGES=(
 	build-essential bc kmod dkms sparse	# module builds, C=2
 	busybox-static cpio xz-utils		# the guest's initramfs
 	sg3-utils lsscsi fio			# the tests in the guest
+	debootstrap				# the Debian-unstable lane (vm/sidroot.sh)
 )
 
 # installed PKG - PKG is installed (for a virtual package: something
