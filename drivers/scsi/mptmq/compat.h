@@ -12,6 +12,7 @@
 #include <linux/version.h>
 #include <linux/pci.h>
 #include <linux/blk-mq.h>
+#include <scsi/scsi.h>
 #include <scsi/scsi_host.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
@@ -34,6 +35,37 @@ typedef enum blk_eh_timer_return mptmq_timeout_ret_t;
 #define MPTMQ_EH_RESET_TIMER	BLK_EH_RESET_TIMER
 #define MPTMQ_EH_NOT_HANDLED	BLK_EH_DONE
 #define MPTMQ_EH_DONE		BLK_EH_DONE
+#endif
+
+/*
+ * .queuecommand returns enum scsi_qc_status since the SCSI_MLQUEUE_* codes
+ * became that enum's values (7.2 has it; 6.12 returns int and defines the
+ * codes as macros, which is what is tested here: no version number to get
+ * wrong).
+ */
+#ifdef SCSI_MLQUEUE_HOST_BUSY
+typedef int mptmq_qc_ret_t;
+#else
+typedef enum scsi_qc_status mptmq_qc_ret_t;
+#endif
+
+/*
+ * 6.14 renamed .slave_configure to .sdev_configure and gave it the queue
+ * limits of the device being configured (formerly .device_configure).  The
+ * driver writes the new callback (mptmq_submit.c; declared here, not in
+ * mptmq.h, for the wrapper); older kernels call it through a wrapper that
+ * has no limits to pass.  The template names its member
+ * MPTMQ_SHT_SDEV_CONFIGURE.
+ */
+int mptmq_sdev_configure(struct scsi_device *sdev, struct queue_limits *lim);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
+#define MPTMQ_SHT_SDEV_CONFIGURE	.sdev_configure = mptmq_sdev_configure
+#else
+static inline int mptmq_slave_configure(struct scsi_device *sdev)
+{
+	return mptmq_sdev_configure(sdev, NULL);
+}
+#define MPTMQ_SHT_SDEV_CONFIGURE	.slave_configure = mptmq_slave_configure
 #endif
 
 /* <asm/unaligned.h> moved to <linux/unaligned.h> in 6.12. */

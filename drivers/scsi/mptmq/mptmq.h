@@ -397,8 +397,7 @@ void *mptmq_internal_frame(struct mptmq_ioc *ioc, unsigned int slot);
 const char *mptmq_doorbell_state_name(u32 db);
 
 /* ---- submit path (mptmq_submit.c) ---- */
-int mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd);
-int mptmq_slave_configure(struct scsi_device *sdev);
+mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd);
 
 /* ---- reply path (mptmq_reply.c) ---- */
 irqreturn_t mptmq_isr(int irq, void *data);

@@ -47,7 +47,7 @@ static struct scsi_host_template mptmq_sht = {
 	.proc_name		= MPTMQ_DRV_NAME,
 	.info			= mptmq_info,
 	.queuecommand		= mptmq_queuecommand,
-	.slave_configure	= mptmq_slave_configure,
+	MPTMQ_SHT_SDEV_CONFIGURE,
 	.change_queue_depth	= scsi_change_queue_depth,
 	.eh_timed_out		= mptmq_eh_timed_out,
 	.eh_abort_handler	= mptmq_eh_abort,

@@ -80,14 +80,15 @@ static void mptmq_finish_now(struct scsi_cmnd *scmd, int host_byte)
  * Return: 0 (the command is ours until scsi_done()), or
  * SCSI_MLQUEUE_HOST_BUSY while the IOC is being reset or mapping failed.
  */
-int mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
+mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 {
 	struct mptmq_ioc *ioc = shost_to_ioc(shost);
 	struct mptmq_cmd *cmd = scsi_cmd_priv(scmd);
 	unsigned int tag = scsi_cmd_to_rq(scmd)->tag;
 	struct mpi_scsi_io_request *req;
 	u32 control, dir;
-	int nseg, ret = 0;
+	mptmq_qc_ret_t ret = 0;
+	int nseg;
 
 	if (unlikely(tag >= ioc->nr_io || scmd->cmd_len > MPI_SCSIIO_CDB_MAX)) {
 		WARN_ON_ONCE(tag >= ioc->nr_io);
@@ -178,13 +179,15 @@ int mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 }
 
 /**
- * mptmq_slave_configure() - set the queue depth of a new device
+ * mptmq_sdev_configure() - set the queue depth of a new device
  * @sdev: the device
+ * @lim: its queue limits (left as the template set them); NULL before 6.14,
+ *	 see compat.h
  *
  * Locks: none.  Calling context: process (scan).
  * Return: 0.
  */
-int mptmq_slave_configure(struct scsi_device *sdev)
+int mptmq_sdev_configure(struct scsi_device *sdev, struct queue_limits *lim)
 {
 	struct mptmq_ioc *ioc = shost_to_ioc(sdev->host);
 
