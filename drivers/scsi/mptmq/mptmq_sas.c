@@ -63,7 +63,9 @@
  *
  * Locking: @lock (a mutex) serialises discovery, the page buffer and every
  * change of the phys, ports and devices; it is taken in process context
- * only (workqueue, sysfs, probe and remove).  @dev_lock (a spinlock)
+ * only (workqueue, the scan attribute, probe and remove), never by a sysfs
+ * attribute of a phy or rphy (deleting an rphy under @lock waits for its
+ * readers): those read their pages into a buffer of their own.  @dev_lock (a spinlock)
  * protects the device list for target_alloc and target_destroy, which the
  * midlayer may call while @lock is held by the discovery that adds a
  * device.
@@ -71,6 +73,7 @@
 
 #define MPTMQ_SAS_MAX_PHYS	32
 #define MPTMQ_SAS_BUF_SIZE	1024
+#define MPTMQ_SAS_SMALL_BUF	256	/* one PHY or Enclosure page */
 
 static unsigned int mptmq_sas_poll_ms = 1000;
 module_param_named(sas_poll_ms, mptmq_sas_poll_ms, uint, 0644);
@@ -160,30 +163,50 @@ static int mptmq_sas_device_page(struct mptmq_sas *sas, u16 handle,
 
 /* ---- transport class callbacks ---- */
 
+/*
+ * Read a page for a sysfs callback into @out (@len bytes), through a buffer
+ * of its own: the callbacks must not take the topology lock, because
+ * deleting an rphy under that lock waits for the rphy's sysfs readers.
+ */
+static int mptmq_sas_read_copy(struct mptmq_ioc *ioc, u8 type, u8 number, u32 address,
+			       void *out, size_t len)
+{
+	dma_addr_t dma;
+	void *buf;
+	int ret;
+
+	buf = dma_alloc_coherent(&ioc->pdev->dev, MPTMQ_SAS_SMALL_BUF, &dma, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = mptmq_config_ext_read(ioc, type, number, address, buf, dma, MPTMQ_SAS_SMALL_BUF);
+	if (ret >= (int)len) {
+		memcpy(out, buf, len);
+		ret = 0;
+	} else if (ret >= 0) {
+		ret = -EPROTO;
+	}
+	dma_free_coherent(&ioc->pdev->dev, MPTMQ_SAS_SMALL_BUF, buf, dma);
+	return ret;
+}
+
 static int mptmq_sas_get_linkerrors(struct sas_phy *phy)
 {
 	struct mptmq_ioc *ioc = mptmq_sas_ioc_of(phy->dev.parent);
-	struct mptmq_sas *sas = ioc->sas;
-	const struct mpi_sas_phy_page1 *pg = sas->buf;
-	int len;
+	struct mpi_sas_phy_page1 pg;
+	int ret;
 
 	if (!scsi_is_sas_phy_local(phy))
 		return -EINVAL;
-	mutex_lock(&sas->lock);
-	len = mptmq_sas_read(sas, MPI_CONFIG_EXTPAGETYPE_SAS_PHY, 1,
-			     phy->identify.phy_identifier & MPI_SAS_PHY_PGAD_PHY_NUMBER_MASK);
-	if (len >= (int)sizeof(*pg)) {
-		phy->invalid_dword_count = le32_to_cpu(pg->invalid_dword_count);
-		phy->running_disparity_error_count =
-			le32_to_cpu(pg->running_disparity_error_count);
-		phy->loss_of_dword_sync_count = le32_to_cpu(pg->loss_dword_synch_count);
-		phy->phy_reset_problem_count = le32_to_cpu(pg->phy_reset_problem_count);
-		len = 0;
-	} else if (len >= 0) {
-		len = -EPROTO;
-	}
-	mutex_unlock(&sas->lock);
-	return len;
+	ret = mptmq_sas_read_copy(ioc, MPI_CONFIG_EXTPAGETYPE_SAS_PHY, 1,
+				  phy->identify.phy_identifier & MPI_SAS_PHY_PGAD_PHY_NUMBER_MASK,
+				  &pg, sizeof(pg));
+	if (ret)
+		return ret;
+	phy->invalid_dword_count = le32_to_cpu(pg.invalid_dword_count);
+	phy->running_disparity_error_count = le32_to_cpu(pg.running_disparity_error_count);
+	phy->loss_of_dword_sync_count = le32_to_cpu(pg.loss_dword_synch_count);
+	phy->phy_reset_problem_count = le32_to_cpu(pg.phy_reset_problem_count);
+	return 0;
 }
 
 /* The device of @rphy, under dev_lock. */
@@ -199,10 +222,11 @@ static struct mptmq_sas_dev *mptmq_sas_dev_of(struct mptmq_sas *sas, struct sas_
 
 static int mptmq_sas_get_enclosure_identifier(struct sas_rphy *rphy, u64 *identifier)
 {
-	struct mptmq_sas *sas = mptmq_sas_ioc_of(rphy->dev.parent->parent)->sas;
-	const struct mpi_sas_enclosure_page0 *pg = sas->buf;
+	struct mptmq_ioc *ioc = mptmq_sas_ioc_of(rphy->dev.parent->parent);
+	struct mptmq_sas *sas = ioc->sas;
+	struct mpi_sas_enclosure_page0 pg;
 	struct mptmq_sas_dev *dev;
-	int handle = -1, len;
+	int handle = -1, ret;
 
 	spin_lock_irq(&sas->dev_lock);
 	dev = mptmq_sas_dev_of(sas, rphy);
@@ -211,18 +235,12 @@ static int mptmq_sas_get_enclosure_identifier(struct sas_rphy *rphy, u64 *identi
 	spin_unlock_irq(&sas->dev_lock);
 	if (handle < 0)
 		return -ENXIO;
-	mutex_lock(&sas->lock);
-	len = mptmq_sas_read(sas, MPI_CONFIG_EXTPAGETYPE_ENCLOSURE, 0,
-			     MPI_SAS_ENCLOS_PGAD_FORM_HANDLE | handle);
-	if (len >= (int)sizeof(*pg)) {
-		*identifier = mptmq_sas_addr(pg->enclosure_logical_id_low,
-					     pg->enclosure_logical_id_high);
-		len = 0;
-	} else if (len >= 0) {
-		len = -EPROTO;
-	}
-	mutex_unlock(&sas->lock);
-	return len;
+	ret = mptmq_sas_read_copy(ioc, MPI_CONFIG_EXTPAGETYPE_ENCLOSURE, 0,
+				  MPI_SAS_ENCLOS_PGAD_FORM_HANDLE | handle, &pg, sizeof(pg));
+	if (!ret)
+		*identifier = mptmq_sas_addr(pg.enclosure_logical_id_low,
+					     pg.enclosure_logical_id_high);
+	return ret;
 }
 
 static int mptmq_sas_get_bay_identifier(struct sas_rphy *rphy)
@@ -505,6 +523,10 @@ static int mptmq_sas_refresh(struct mptmq_ioc *ioc, bool force)
 	int len;
 
 	mutex_lock(&sas->lock);
+	if (ioc->removing) {
+		len = -ENODEV;
+		goto unlock;
+	}
 	len = mptmq_sas_read(sas, MPI_CONFIG_EXTPAGETYPE_SAS_IO_UNIT, 0, 0);
 	if (len < 0)
 		goto unlock;
