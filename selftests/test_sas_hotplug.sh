@@ -26,6 +26,8 @@
 set -uo pipefail
 DIR=$(dirname "$0")
 . "$DIR/lib.sh"
+# vm/run.sh copies eh/eh_lib.sh next to the tests.
+# shellcheck source=eh/eh_lib.sh
 . "$DIR/eh_lib.sh"
 
 : "${EH_FIO_SIZE:=4M}"
@@ -156,8 +158,9 @@ OTHERS=()
 for d in s0 s3; do
 	OTHERS+=("$(disk_block "$d")")
 done
-BLK5=$(disk_block s5) && SG5=$(disk_sg s5) && HCTL5=$(disk_hctl s5) ||
+if ! { BLK5=$(disk_block s5) && SG5=$(disk_sg s5) && HCTL5=$(disk_hctl s5); }; then
 	ktap_exit_fail_msg "disk s5 is not there"
+fi
 ktap_print_msg "s5: $HCTL5 $BLK5 $SG5; fio on ${OTHERS[*]}"
 fio_loop_start hp "${OTHERS[@]}"
 (cd /tmp && exec fio --name=reader --filename="$BLK5" --ioengine=libaio --direct=1 --rw=randread \

@@ -37,12 +37,12 @@ names_snapshot()
 		blk=$(ls "$dev/device/block" 2>/dev/null)
 		v=$(udevadm test-builtin path_id "/sys/block/$blk" 2>/dev/null |
 		    sed -n 's/^ID_PATH=//p')
-		echo "sdev ${dev##*/$h:} id_path=$v"
+		echo "sdev ${dev##*/"$h":} id_path=$v"
 	done
 	lsscsi -t "$h" | sed -E "s/^\\[$h:/[H:/; s,/dev/[a-z0-9]+ *$,/dev/X,"
 	lsscsi -H -t | awk -v h="[$h]" '$1 == h { $1 = "[H]"; $2 = "DRIVER"; print }'
 	for c in sas_host sas_phy sas_port sas_device sas_end_device sas_expander; do
-		for o in /sys/class/$c/*; do
+		for o in /sys/class/"$c"/*; do
 			[[ -e $o ]] || continue
 			[[ ${o##*/} == *-$h:* || ${o##*/} == host$h ]] || continue
 			echo "$c ${o##*/}" | sed -E "s/-$h:/-H:/; s/host$h\$/hostH/"

@@ -22,7 +22,8 @@
 #   --name NAME      run directory out/vm/NAME (default <kver>-<driver>-msi<on|off>-bridge<on|off>)
 #   --console        also copy the serial console to stdout
 #   TEST...          probe identity data media_error lifecycle (default: all,
-#                    i.e. TEST_PROGS of selftests/Makefile)
+#                    i.e. TEST_PROGS of selftests/Makefile; with --fixture
+#                    sas: sas_names sas_hotplug)
 #
 # Prints the guest's KTAP, then one summary line per test ("PASS name",
 # "FAIL name", "SKIP name"; also in <rundir>/summary).  Exit status 0 when
@@ -60,7 +61,13 @@ main()
 		esac
 		shift
 	done
-	((${#tests[@]})) || read -ra tests <<<"$(vm_suite_tests)"
+	if ((${#tests[@]} == 0)); then
+		if [[ $fixture == sas ]]; then
+			tests=(sas_names sas_hotplug)
+		else
+			read -ra tests <<<"$(vm_suite_tests)"
+		fi
+	fi
 	# test_leak counts live objects per allocation call site, which needs
 	# SLUB's user tracking on the caches a driver allocates from.
 	if [[ " ${tests[*]} " == *" leak "* && ${VM_APPEND_EXTRA:-} != *slub_debug* ]]; then
