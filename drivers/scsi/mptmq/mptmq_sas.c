@@ -113,6 +113,7 @@ struct mptmq_sas_dev {
  * @buf: configuration page buffer
  * @dma: its bus address
  * @poll: the topology poll
+ * @started: mptmq_sas_start() ran (the host is added): events may act
  * @ioc: the IOC
  */
 struct mptmq_sas {
@@ -129,6 +130,7 @@ struct mptmq_sas {
 	void			*buf;
 	dma_addr_t		dma;
 	struct delayed_work	poll;
+	bool			started;
 	struct mptmq_ioc	*ioc;
 };
 
@@ -523,7 +525,8 @@ static int mptmq_sas_refresh(struct mptmq_ioc *ioc, bool force)
 	int len;
 
 	mutex_lock(&sas->lock);
-	if (ioc->removing) {
+	/* Not before the host is added (an event during probe), not after remove began. */
+	if (!sas->started || ioc->removing) {
 		len = -ENODEV;
 		goto unlock;
 	}
@@ -768,6 +771,7 @@ bool mptmq_sas_start(struct mptmq_ioc *ioc)
 	if (!sas)
 		return false;
 	mutex_lock(&sas->lock);
+	sas->started = true;
 	p1 = sas->buf;
 	if (mptmq_sas_read(sas, MPI_CONFIG_EXTPAGETYPE_SAS_IO_UNIT, 1, 0) >= (int)sizeof(*p1))
 		sas->missing_delay = mptmq_sas_missing_delay(p1->report_device_missing_delay);
