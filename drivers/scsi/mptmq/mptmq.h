@@ -488,6 +488,7 @@ int mptmq_events_enable(struct mptmq_ioc *ioc);
 void mptmq_event_reply(struct mptmq_ioc *ioc, const struct mpi_event_notification_reply *ev,
 		       unsigned int len);
 void mptmq_event_work(struct work_struct *work);
+void mptmq_event_debugfs_init(struct mptmq_ioc *ioc);
 int mptmq_config_ext_read(struct mptmq_ioc *ioc, u8 ext_type, u8 number, u32 address,
 			  void *buf, dma_addr_t dma, size_t size);
 

@@ -4,8 +4,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
+#include <linux/module.h>
 #include <linux/rcupdate.h>
+#include <linux/uaccess.h>
 #include <linux/string.h>
 #include <scsi/scsi_host.h>
 
@@ -283,6 +287,30 @@ unlock:
 
 /* ---------------------------------------------------------------- events */
 
+/* Put @rec in the ring and kick the event work.  Any context. */
+static void mptmq_event_queue(struct mptmq_ioc *ioc, const struct mptmq_event_rec *rec)
+{
+	unsigned long flags;
+	bool queued = false;
+
+	spin_lock_irqsave(&ioc->event_lock, flags);
+	if (ioc->event_count < MPTMQ_EVENT_RING) {
+		ioc->event_ring[(ioc->event_head + ioc->event_count) % MPTMQ_EVENT_RING] = *rec;
+		ioc->event_count++;
+		queued = true;
+	} else {
+		ioc->event_overflow = true;
+	}
+	spin_unlock_irqrestore(&ioc->event_lock, flags);
+	if (!queued) {
+		atomic_inc(&ioc->event_dropped);
+		dev_err_ratelimited(&ioc->pdev->dev, "event ring full: event 0x%02x%s dropped\n",
+				    rec->event, rec->ack ? " and its ack" : "");
+	}
+	if (!ioc->removing)
+		queue_work(system_long_wq, &ioc->event_work);
+}
+
 /**
  * mptmq_event_reply() - queue one event from the IOC
  * @ioc: the IOC
@@ -298,8 +326,6 @@ void mptmq_event_reply(struct mptmq_ioc *ioc, const struct mpi_event_notificatio
 		       unsigned int len)
 {
 	struct mptmq_event_rec rec;
-	unsigned long flags;
-	bool queued = false;
 
 	if (!mptmq_event_parse(ev, len, &rec)) {
 		atomic_inc(&ioc->event_dropped);
@@ -313,23 +339,7 @@ void mptmq_event_reply(struct mptmq_ioc *ioc, const struct mpi_event_notificatio
 				     rec.event, len, le16_to_cpu(ev->event_data_length));
 	dev_dbg(&ioc->pdev->dev, "event 0x%02x, %u data dwords%s%s\n", rec.event, rec.dwords,
 		rec.ack ? ", ack required" : "", rec.continuation ? "" : ", frame returned");
-
-	spin_lock_irqsave(&ioc->event_lock, flags);
-	if (ioc->event_count < MPTMQ_EVENT_RING) {
-		ioc->event_ring[(ioc->event_head + ioc->event_count) % MPTMQ_EVENT_RING] = rec;
-		ioc->event_count++;
-		queued = true;
-	} else {
-		ioc->event_overflow = true;
-	}
-	spin_unlock_irqrestore(&ioc->event_lock, flags);
-	if (!queued) {
-		atomic_inc(&ioc->event_dropped);
-		dev_err_ratelimited(&ioc->pdev->dev, "event ring full: event 0x%02x%s dropped\n",
-				    rec.event, rec.ack ? " and its ack" : "");
-	}
-	if (!ioc->removing)
-		queue_work(system_long_wq, &ioc->event_work);
+	mptmq_event_queue(ioc, &rec);
 }
 
 /* Send the EventAck for @rec and wait for its reply. */
@@ -428,4 +438,56 @@ void mptmq_event_work(struct work_struct *work)
 			mptmq_events_enable(ioc);
 		mutex_unlock(&ioc->ioc_mutex);
 	}
+}
+
+/*
+ * debugfs inject_event: "EVENT REASON BUS ID" queues a SAS device status
+ * event (EVENT 0x0f) or any other event with that data as if the IOC had
+ * sent it, without an ack request (the IOC never saw it), so the event
+ * path can be tested on firmware that sends no events (QEMU's model).
+ */
+static ssize_t mptmq_inject_event_write(struct file *file, const char __user *ubuf,
+					size_t count, loff_t *ppos)
+{
+	struct mptmq_ioc *ioc = file->private_data;
+	struct mptmq_event_rec rec = { .continuation = true };
+	struct mpi_event_sas_device_status *ds = (void *)rec.data;
+	unsigned int reason, bus, id;
+	char buf[64];
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = 0;
+	if (sscanf(buf, "%i %i %u %u", &rec.event, &reason, &bus, &id) != 4 ||
+	    reason > 0xff || bus > 0xff || id > 0xff)
+		return -EINVAL;
+	BUILD_BUG_ON(sizeof(*ds) > sizeof(rec.data));
+	ds->reason_code = reason;
+	ds->bus = bus;
+	ds->target_id = id;
+	rec.dwords = sizeof(*ds) / 4;
+	dev_info(&ioc->pdev->dev, "debugfs: injecting event 0x%02x, reason 0x%02x, id %u:%u\n",
+		 rec.event, reason, bus, id);
+	mptmq_event_queue(ioc, &rec);
+	return count;
+}
+
+static const struct file_operations mptmq_inject_event_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= mptmq_inject_event_write,
+	.llseek	= noop_llseek,
+};
+
+/**
+ * mptmq_event_debugfs_init() - add inject_event to the IOC's debugfs directory
+ * @ioc: the IOC, its debugfs directory created
+ *
+ * Context: probe.
+ */
+void mptmq_event_debugfs_init(struct mptmq_ioc *ioc)
+{
+	debugfs_create_file("inject_event", 0200, ioc->debugfs, ioc, &mptmq_inject_event_fops);
 }

@@ -226,6 +226,7 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 ioc->msi ? "MSI" : "INTx", shost->max_id);
 	mptmq_watchdog_start(ioc);
 	mptmq_debugfs_init(ioc);
+	mptmq_event_debugfs_init(ioc);
 	/* A SAS host's devices are scanned as discovery adds them. */
 	if (!mptmq_sas_start(ioc))
 		scsi_scan_host(shost);
