@@ -106,7 +106,10 @@ main()
 	vm_suite_snapshot
 	vm_log "$name: booting, results in $VM_RUNDIR"
 	vm_run bash "$VM_RUNDIR/selftests/run_tests.sh" "${tests[@]}" || rc=$?
-	[[ -z $watcher ]] || { kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null; }
+	if [[ -n $watcher ]]; then
+		kill "$watcher" 2>/dev/null
+		wait "$watcher" 2>/dev/null || true	# 143 when the kill ended it
+	fi
 	vm_log "$name: VM finished in ${VM_ELAPSED}s, status $rc"
 	[[ $VM_CONSOLE == stdio ]] || cat "$VM_RUNDIR/guest.log" 2>/dev/null || true
 	if ! vm_suite_summary "${tests[@]}" || ((rc != 0)); then
