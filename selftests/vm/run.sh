@@ -107,7 +107,7 @@ main()
 	vm_log "$name: booting, results in $VM_RUNDIR"
 	vm_run bash "$VM_RUNDIR/selftests/run_tests.sh" "${tests[@]}" || rc=$?
 	if [[ -n $watcher ]]; then
-		kill "$watcher" 2>/dev/null
+		kill "$watcher" 2>/dev/null || true
 		wait "$watcher" 2>/dev/null || true	# 143 when the kill ended it
 	fi
 	vm_log "$name: VM finished in ${VM_ELAPSED}s, status $rc"
