@@ -141,6 +141,26 @@ int mptmq_config_read_identity(struct mptmq_ioc *ioc)
 }
 
 /*
+ * Post internal @slot (claimed, frame filled) if the IOC runs; otherwise
+ * give the slot back.  The IOC reset path waits for an RCU grace period
+ * after leaving RUNNING, so a post seen here lands before the reset.
+ */
+static bool mptmq_post_if_running(struct mptmq_ioc *ioc, unsigned int slot)
+{
+	bool posted = false;
+
+	rcu_read_lock();
+	if (mptmq_state(ioc) == MPTMQ_STATE_RUNNING) {
+		mptmq_post_internal(ioc, slot);
+		posted = true;
+	}
+	rcu_read_unlock();
+	if (!posted)
+		clear_bit(0, &ioc->internal[slot].busy);
+	return posted;
+}
+
+/*
  * One Config request through the request FIFO, in the CONFIG slot; wait for
  * its reply and check its status.
  */
@@ -148,7 +168,6 @@ static int mptmq_config_fifo(struct mptmq_ioc *ioc, const struct mpi_config_requ
 			     struct mpi_config_reply *rep)
 {
 	struct mptmq_internal *in = &ioc->internal[MPTMQ_SLOT_CONFIG];
-	bool posted = false;
 	u16 status;
 
 	lockdep_assert_held(&ioc->cfg_mutex);
@@ -159,16 +178,8 @@ static int mptmq_config_fifo(struct mptmq_ioc *ioc, const struct mpi_config_requ
 		return -EBUSY;
 	in->reply_len = 0;
 	memcpy(mptmq_internal_frame(ioc, MPTMQ_SLOT_CONFIG), src, sizeof(*src));
-	rcu_read_lock();
-	if (mptmq_state(ioc) == MPTMQ_STATE_RUNNING) {
-		mptmq_post_internal(ioc, MPTMQ_SLOT_CONFIG);
-		posted = true;
-	}
-	rcu_read_unlock();
-	if (!posted) {
-		clear_bit(0, &in->busy);
+	if (!mptmq_post_if_running(ioc, MPTMQ_SLOT_CONFIG))
 		return -EAGAIN;
-	}
 	if (!wait_for_completion_timeout(&in->done, msecs_to_jiffies(MPTMQ_CONFIG_TIMEOUT_MS))) {
 		dev_warn_ratelimited(&ioc->pdev->dev, "no reply to a Config request in %u ms\n",
 				     MPTMQ_CONFIG_TIMEOUT_MS);
@@ -347,7 +358,6 @@ static void mptmq_event_ack(struct mptmq_ioc *ioc, const struct mptmq_event_rec 
 {
 	struct mptmq_internal *in = &ioc->internal[MPTMQ_SLOT_EVENT_ACK];
 	struct mpi_event_ack_request *req;
-	bool posted = false;
 
 	/* Only this work sends acks, one at a time: the slot is free here. */
 	if (test_and_set_bit(0, &in->busy)) {
@@ -362,14 +372,7 @@ static void mptmq_event_ack(struct mptmq_ioc *ioc, const struct mptmq_event_rec 
 	req->msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_EVENT_ACK);
 	req->event = cpu_to_le32(rec->event);
 	req->event_context = cpu_to_le32(rec->context);
-	rcu_read_lock();
-	if (mptmq_state(ioc) == MPTMQ_STATE_RUNNING) {
-		mptmq_post_internal(ioc, MPTMQ_SLOT_EVENT_ACK);
-		posted = true;
-	}
-	rcu_read_unlock();
-	if (!posted) {
-		clear_bit(0, &in->busy);
+	if (!mptmq_post_if_running(ioc, MPTMQ_SLOT_EVENT_ACK)) {
 		dev_dbg(&ioc->pdev->dev, "event 0x%02x: IOC not running, ack dropped\n", rec->event);
 		return;
 	}
@@ -440,11 +443,20 @@ void mptmq_event_work(struct work_struct *work)
 	}
 }
 
-/*
- * debugfs inject_event: "EVENT REASON BUS ID" queues a SAS device status
- * event (EVENT 0x0f) or any other event with that data as if the IOC had
- * sent it, without an ack request (the IOC never saw it), so the event
- * path can be tested on firmware that sends no events (QEMU's model).
+/**
+ * mptmq_inject_event_write() - debugfs inject_event write
+ * @file: the debugfs file; private_data is the IOC
+ * @ubuf: "EVENT REASON BUS ID"
+ * @count: bytes in @ubuf
+ * @ppos: unused
+ *
+ * Queues EVENT (normally 0x0f, SAS_DEVICE_STATUS_CHANGE) with that reason
+ * code and firmware id as if the IOC had sent it, without an ack request
+ * (the IOC never saw it), so the event path can be tested on firmware
+ * that sends no events (QEMU's model).
+ *
+ * Context: process.
+ * Return: @count or a negative errno.
  */
 static ssize_t mptmq_inject_event_write(struct file *file, const char __user *ubuf,
 					size_t count, loff_t *ppos)

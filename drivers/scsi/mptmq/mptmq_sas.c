@@ -191,6 +191,15 @@ static int mptmq_sas_read_copy(struct mptmq_ioc *ioc, u8 type, u8 number, u32 ad
 	return ret;
 }
 
+/**
+ * mptmq_sas_get_linkerrors() - sas_function_template.get_linkerrors
+ * @phy: a host phy
+ *
+ * Reads SAS PHY page 1 into the phy's four error counters.
+ *
+ * Context: process (sysfs read); sleeps; no topology lock.
+ * Return: 0 or a negative errno.
+ */
 static int mptmq_sas_get_linkerrors(struct sas_phy *phy)
 {
 	struct mptmq_ioc *ioc = mptmq_sas_ioc_of(phy->dev.parent);
@@ -222,6 +231,15 @@ static struct mptmq_sas_dev *mptmq_sas_dev_of(struct mptmq_sas *sas, struct sas_
 	return NULL;
 }
 
+/**
+ * mptmq_sas_get_enclosure_identifier() - .get_enclosure_identifier
+ * @rphy: one of our rphys
+ * @identifier: set to EnclosureLogicalID of SAS Enclosure page 0
+ *
+ * Context: process (sysfs read); sleeps; takes only @dev_lock.
+ * Return: 0, -ENXIO for an rphy we do not know, -ENODEV when the IOC has
+ * no such enclosure page, another negative errno.
+ */
 static int mptmq_sas_get_enclosure_identifier(struct sas_rphy *rphy, u64 *identifier)
 {
 	struct mptmq_ioc *ioc = mptmq_sas_ioc_of(rphy->dev.parent->parent);
@@ -245,6 +263,13 @@ static int mptmq_sas_get_enclosure_identifier(struct sas_rphy *rphy, u64 *identi
 	return ret;
 }
 
+/**
+ * mptmq_sas_get_bay_identifier() - .get_bay_identifier
+ * @rphy: one of our rphys
+ *
+ * Context: process (sysfs read); takes @dev_lock.
+ * Return: the device's Slot from SAS Device page 0, or -ENXIO.
+ */
 static int mptmq_sas_get_bay_identifier(struct sas_rphy *rphy)
 {
 	struct mptmq_sas *sas = mptmq_sas_ioc_of(rphy->dev.parent->parent)->sas;
@@ -267,6 +292,14 @@ static int mptmq_sas_get_bay_identifier(struct sas_rphy *rphy)
  * that sysfs shows the same objects as under mptsas (link_reset,
  * hard_reset, the bsg nodes).
  */
+/**
+ * mptmq_sas_phy_reset() - .phy_reset: refused, nothing is sent
+ * @phy: the phy
+ * @hard_reset: hard or link reset
+ *
+ * Context: process (sysfs write).
+ * Return: -EOPNOTSUPP.
+ */
 static int mptmq_sas_phy_reset(struct sas_phy *phy, int hard_reset)
 {
 	dev_info_ratelimited(&phy->dev, "%s reset refused: the IOC has not shown SAS_IO_UNIT_CONTROL\n",
@@ -274,6 +307,14 @@ static int mptmq_sas_phy_reset(struct sas_phy *phy, int hard_reset)
 	return -EOPNOTSUPP;
 }
 
+/**
+ * mptmq_sas_smp_handler() - .smp_handler: refused, nothing is sent
+ * @job: the bsg job, completed with -EOPNOTSUPP
+ * @shost: the host
+ * @rphy: the target expander, or NULL for the host
+ *
+ * Context: process (bsg).
+ */
 static void mptmq_sas_smp_handler(struct bsg_job *job, struct Scsi_Host *shost,
 				  struct sas_rphy *rphy)
 {
@@ -601,6 +642,16 @@ unlock:
 	return len;
 }
 
+/**
+ * mptmq_sas_poll() - the topology poll (delayed work)
+ * @work: the poll's work
+ *
+ * Reads the topology every sas_poll_ms (only SAS IO Unit page 0 unless it
+ * changed), and at once after an internal device reset that did not
+ * complete within the missing delay.
+ *
+ * Context: workqueue; sleeps; takes the topology lock.
+ */
 static void mptmq_sas_poll(struct work_struct *work)
 {
 	struct mptmq_sas *sas = container_of(to_delayed_work(work), struct mptmq_sas, poll);
@@ -626,6 +677,19 @@ static void mptmq_sas_poll(struct work_struct *work)
 		schedule_delayed_work(&sas->poll, msecs_to_jiffies(ms ?: 1000));
 }
 
+/**
+ * mptmq_sas_user_scan() - scsi_transport_template.user_scan (host "scan" attribute)
+ * @shost: the host
+ * @channel: channel or SCAN_WILD_CARD
+ * @id: target id or SCAN_WILD_CARD
+ * @lun: LUN or SCAN_WILD_CARD
+ *
+ * Reads the topology again (devices that came or went are added or
+ * removed), then scans the matching end devices' targets.
+ *
+ * Context: process (sysfs write); sleeps; takes the topology lock.
+ * Return: 0, or -ENXIO on a host without SAS topology.
+ */
 static int mptmq_sas_user_scan(struct Scsi_Host *shost, uint channel, uint id, u64 lun)
 {
 	struct mptmq_ioc *ioc = shost_to_ioc(shost);
