@@ -161,6 +161,22 @@ static bool mptmq_post_if_running(struct mptmq_ioc *ioc, unsigned int slot)
 }
 
 /*
+ * Wait up to @ms for the reply to internal @slot; give up early when the
+ * IOC is declared dead meanwhile (a removed device never answers, and
+ * remove() waits for the work that waits here).  Return: the reply came.
+ */
+static bool mptmq_wait_internal(struct mptmq_ioc *ioc, unsigned int slot, unsigned int ms)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(ms);
+
+	do {
+		if (wait_for_completion_timeout(&ioc->internal[slot].done, HZ / 4))
+			return true;
+	} while (mptmq_state(ioc) != MPTMQ_STATE_DEAD && time_before(jiffies, deadline));
+	return false;
+}
+
+/*
  * One Config request through the request FIFO, in the CONFIG slot; wait for
  * its reply and check its status.
  */
@@ -180,7 +196,7 @@ static int mptmq_config_fifo(struct mptmq_ioc *ioc, const struct mpi_config_requ
 	memcpy(mptmq_internal_frame(ioc, MPTMQ_SLOT_CONFIG), src, sizeof(*src));
 	if (!mptmq_post_if_running(ioc, MPTMQ_SLOT_CONFIG))
 		return -EAGAIN;
-	if (!wait_for_completion_timeout(&in->done, msecs_to_jiffies(MPTMQ_CONFIG_TIMEOUT_MS))) {
+	if (!mptmq_wait_internal(ioc, MPTMQ_SLOT_CONFIG, MPTMQ_CONFIG_TIMEOUT_MS)) {
 		dev_warn_ratelimited(&ioc->pdev->dev, "no reply to a Config request in %u ms\n",
 				     MPTMQ_CONFIG_TIMEOUT_MS);
 		return -ETIMEDOUT;	/* the slot stays busy until a reply or a reset */
@@ -226,7 +242,7 @@ int mptmq_events_enable(struct mptmq_ioc *ioc)
 	req->function = MPI_FUNCTION_EVENT_NOTIFICATION;
 	req->msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_EVENT);
 	mptmq_post_internal(ioc, MPTMQ_SLOT_EVENT);
-	if (!wait_for_completion_timeout(&in->done, msecs_to_jiffies(MPTMQ_EVENT_TIMEOUT_MS))) {
+	if (!mptmq_wait_internal(ioc, MPTMQ_SLOT_EVENT_ACK, MPTMQ_EVENT_TIMEOUT_MS)) {
 		dev_warn(&ioc->pdev->dev, "no reply to EventNotification: running without events\n");
 		return 0;
 	}
@@ -377,7 +393,7 @@ static void mptmq_event_ack(struct mptmq_ioc *ioc, const struct mptmq_event_rec 
 		return;
 	}
 	atomic_inc(&ioc->event_acks);
-	if (!wait_for_completion_timeout(&in->done, msecs_to_jiffies(MPTMQ_EVENT_TIMEOUT_MS))) {
+	if (!mptmq_wait_internal(ioc, MPTMQ_SLOT_EVENT_ACK, MPTMQ_EVENT_TIMEOUT_MS)) {
 		dev_err(&ioc->pdev->dev, "no reply to the EventAck of event 0x%02x in %u ms\n",
 			rec->event, MPTMQ_EVENT_TIMEOUT_MS);
 		return;		/* the slot stays busy until a reply or a reset */
