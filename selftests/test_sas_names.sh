@@ -27,7 +27,8 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# names_snapshot - every name of the current driver's host, host number as H.
+# names_snapshot - every name of the current driver's host, host number as H
+# (and, in lsscsi -H -t, the driver's name as DRIVER: it differs by design).
 names_snapshot()
 {
 	local h c o a dev blk v
