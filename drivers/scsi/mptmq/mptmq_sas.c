@@ -94,7 +94,7 @@ struct mptmq_sas_dev {
 	struct sas_port		*port;
 	struct sas_rphy		*rphy;
 	struct mptmq_target	*tgt;		/* under dev_lock */
-	unsigned long		reset_deadline;	/* internal device reset: 0 = none */
+	unsigned long		reset_deadline;	/* look again then (reset, not responding); 0 = no */
 	bool			seen;
 };
 
@@ -762,7 +762,20 @@ void mptmq_sas_event(struct mptmq_ioc *ioc, const struct mptmq_event_rec *rec)
 			}
 			spin_unlock_irq(&sas->dev_lock);
 			break;
-		default:	/* ADDED, NOT_RESPONDING and the rest */
+		case MPI_EVENT_SAS_DEV_STAT_RC_NOT_RESPONDING:
+			mptmq_sas_refresh(ioc, true);
+			/*
+			 * The pages may still show the device for a moment
+			 * (the event can overtake its removal): look again
+			 * in a second.
+			 */
+			spin_lock_irq(&sas->dev_lock);
+			list_for_each_entry(dev, &sas->devs, list)
+				if (dev->bus == ds->bus && dev->id == ds->target_id)
+					dev->reset_deadline = jiffies + HZ;
+			spin_unlock_irq(&sas->dev_lock);
+			break;
+		default:	/* ADDED and the rest */
 			mptmq_sas_refresh(ioc, true);
 			break;
 		}
