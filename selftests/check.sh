@@ -17,9 +17,12 @@
 #   MPTMQ_CHECK_KERNELS  kernel series to build for (default "6.1 6.12";
 #                        empty: no builds)
 #   MPTMQ_CHECK_MATRIX   VM runs, "KERNEL:DRIVER[:OPT=VAL,...]" separated by
-#                        spaces; OPT is msi or bridge (default on/off as in
-#                        run.sh).  Default "6.1:mptmq:msi=off 6.12:mptmq:msi=on
-#                        6.12:mptsas:msi=on" (the reference keeps the tests
+#                        spaces; OPT is msi, bridge (default on/off as in
+#                        run.sh) or fixture (suite, or sas: the SAS naming and
+#                        hot-plug tests on their own disks).  Default
+#                        "6.1:mptmq:msi=off 6.12:mptmq:msi=on
+#                        6.12:mptsas:msi=on 6.1:mptmq:fixture=sas
+#                        6.12:mptsas:fixture=sas" (the reference keeps the tests
 #                        honest: every test must pass with it too, or skip
 #                        where it checks mptmq-only features); empty: no VMs
 #   MPTMQ_CHECK_EH       EH suite runs, "KERNEL:DRIVER[:msi=on|off]" (default
@@ -41,7 +44,7 @@ SELFTESTS=$(cd "$(dirname "$0")" && pwd)
 
 # Set but empty means none (no builds / no VMs).
 KERNELS=${MPTMQ_CHECK_KERNELS-6.1 6.12}
-MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on}
+MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on 6.1:mptmq:fixture=sas 6.12:mptsas:fixture=sas}
 EH_MATRIX=${MPTMQ_CHECK_EH-6.1:mptmq:msi=off 6.12:mptmq:msi=on}
 TESTS=${MPTMQ_CHECK_TESTS:-}
 JOBS=${MPTMQ_CHECK_JOBS:-2}
@@ -121,7 +124,7 @@ vm_entry_args()
 	IFS=, read -ra opts <<<"${opts:-}"
 	for o in "${opts[@]}"; do
 		case $o in
-		msi=*|bridge=*) echo "--${o%%=*} ${o#*=}" ;;
+		msi=*|bridge=*|fixture=*) echo "--${o%%=*} ${o#*=}" ;;
 		*) echo "unknown matrix option '$o' in '$1'" >&2; return 1 ;;
 		esac
 	done

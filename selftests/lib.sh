@@ -15,7 +15,8 @@
 # Environment: MPT_DRIVER (mptsas|mptmq; the manifest's value otherwise),
 # MPTMQ_KO (path of mptmq.ko for insmod), MPT_MSI (on|off),
 # MPT_TARGET_MAP (id|rank: how a disk's scsi-id becomes its SCSI target
-# number; default rank for mptsas, id otherwise; see disk_ctl).
+# number; default rank: mptsas and mptmq on a SAS port number targets in
+# discovery order through the SAS transport class; see disk_ctl).
 
 KSFT_PASS=0
 KSFT_FAIL=1
@@ -144,7 +145,8 @@ mpt_load_manifest()
 	# The environment wins over the manifest for what to load.
 	MPT_DRIVER=${driver_env:-${MPT_DRIVER:-mptsas}}
 	MPT_MSI=${msi_env:-${MPT_MSI:-off}}
-	: "${MPT_TARGET_MAP:=$([[ $MPT_DRIVER == mptsas ]] && echo rank || echo id)}"
+	# Both number SAS targets in discovery order (the SAS transport class).
+	: "${MPT_TARGET_MAP:=rank}"
 }
 
 # disk_get NAME FIELD - print DISK_<NAME>_<FIELD> from the manifest.
@@ -190,8 +192,7 @@ bind_tool()
 # looking at DRIVER's host and target numbering.
 as_driver()
 {
-	local MPT_DRIVER=$1 MPT_TARGET_MAP
-	MPT_TARGET_MAP=$([[ $1 == mptsas ]] && echo rank || echo id)
+	local MPT_DRIVER=$1 MPT_TARGET_MAP=rank
 	shift
 	"$@"
 }

@@ -25,8 +25,8 @@ QEMU_REPLY_DEPTH=128
 QEMU_FRAME_WORDS=128		# RequestFrameSize in dwords (512 bytes)
 QEMU_CHAIN_DEPTH=34
 # can_queue = min(GlobalCredits, ReplyQueueDepth) - MPTMQ_CREDIT_RESERVE,
-# the reserve being the 5 internal frames + 2 (drivers/scsi/mptmq/mptmq.h).
-CREDIT_RESERVE=7
+# the reserve being the 6 internal frames + 2 (drivers/scsi/mptmq/mptmq.h).
+CREDIT_RESERVE=8
 # mptmq's pci_device_id table (drivers/scsi/mptmq/mptmq_main.c).
 PCI_IDS="0030 0031 0040 0041 0050 0054 0056 0058 005A 005C 005E"
 ERROR_COUNTERS="reset_host reset_fault reset_recovery tm_abort tm_lun_reset tm_target_reset

@@ -422,6 +422,45 @@ static_assert(sizeof(struct mpi_event_ack_request) == 20);
 #define MPI_EVENT_RESCAN		0x00000006
 #define MPI_EVENT_EVENT_CHANGE		0x0000000a
 #define MPI_EVENT_SAS_DEVICE_STATUS_CHANGE 0x0000000f
+#define MPI_EVENT_PERSISTENT_TABLE_FULL	0x00000011
+#define MPI_EVENT_SAS_DISCOVERY		0x00000016
+
+/** struct mpi_event_sas_device_status - SAS_DEVICE_STATUS_CHANGE data */
+struct mpi_event_sas_device_status {
+	u8	target_id;		/* 0x00 */
+	u8	bus;			/* 0x01 */
+	u8	reason_code;		/* 0x02 */
+	u8	rsvd03;			/* 0x03 */
+	u8	asc;			/* 0x04 */
+	u8	ascq;			/* 0x05 */
+	__le16	dev_handle;		/* 0x06 */
+	__le32	device_info;		/* 0x08 */
+	__le16	parent_dev_handle;	/* 0x0c */
+	u8	phy_num;		/* 0x0e */
+	u8	rsvd0f;			/* 0x0f */
+	__le32	sas_address_low;	/* 0x10 */
+	__le32	sas_address_high;	/* 0x14 */
+	u8	lun[8];			/* 0x18 */
+	__le16	task_tag;		/* 0x20 */
+	__le16	rsvd22;			/* 0x22 */
+};
+static_assert(sizeof(struct mpi_event_sas_device_status) == 36);
+
+#define MPI_EVENT_SAS_DEV_STAT_RC_ADDED			0x03
+#define MPI_EVENT_SAS_DEV_STAT_RC_NOT_RESPONDING	0x04
+#define MPI_EVENT_SAS_DEV_STAT_RC_NO_PERSIST_ADDED	0x06
+#define MPI_EVENT_SAS_DEV_STAT_RC_INTERNAL_DEVICE_RESET	0x08
+#define MPI_EVENT_SAS_DEV_STAT_RC_CMPL_INTERNAL_DEV_RESET 0x0e
+
+/** struct mpi_event_sas_discovery - SAS_DISCOVERY data */
+struct mpi_event_sas_discovery {
+	__le32	discovery_status;	/* 0x00 */
+	__le32	rsvd04;			/* 0x04 */
+};
+static_assert(sizeof(struct mpi_event_sas_discovery) == 8);
+
+#define MPI_EVENT_SAS_DSCVRY_COMPLETE		0x00000000
+#define MPI_EVENT_SAS_DSCVRY_IN_PROGRESS	0x00000001
 
 /* ------------------------------------------------------------------ */
 /* Configuration pages                                                */
@@ -439,7 +478,14 @@ static_assert(sizeof(struct mpi_config_page_header) == 4);
 #define MPI_CONFIG_PAGETYPE_IO_UNIT		0x00
 #define MPI_CONFIG_PAGETYPE_IOC			0x01
 #define MPI_CONFIG_PAGETYPE_MANUFACTURING	0x09
+#define MPI_CONFIG_PAGETYPE_EXTENDED		0x0f
 #define MPI_CONFIG_PAGETYPE_MASK		0x0f
+
+#define MPI_CONFIG_EXTPAGETYPE_SAS_IO_UNIT	0x10
+#define MPI_CONFIG_EXTPAGETYPE_SAS_EXPANDER	0x11
+#define MPI_CONFIG_EXTPAGETYPE_SAS_DEVICE	0x12
+#define MPI_CONFIG_EXTPAGETYPE_SAS_PHY		0x13
+#define MPI_CONFIG_EXTPAGETYPE_ENCLOSURE	0x15
 
 #define MPI_CONFIG_ACTION_PAGE_HEADER		0x00
 #define MPI_CONFIG_ACTION_PAGE_READ_CURRENT	0x01
@@ -488,6 +534,184 @@ struct mpi_manufacturing_page0 {
 	u8	board_tracer_number[16]; /* 0x3c */
 };
 static_assert(sizeof(struct mpi_manufacturing_page0) == 76);
+
+/** struct mpi_config_ext_page_header - header that starts every extended page */
+struct mpi_config_ext_page_header {
+	u8	page_version;		/* 0x00 */
+	u8	rsvd01;			/* 0x01 */
+	u8	page_number;		/* 0x02 */
+	u8	page_type;		/* 0x03 MPI_CONFIG_PAGETYPE_EXTENDED */
+	__le16	ext_page_length;	/* 0x04 dwords, header included */
+	u8	ext_page_type;		/* 0x06 */
+	u8	rsvd07;			/* 0x07 */
+};
+static_assert(sizeof(struct mpi_config_ext_page_header) == 8);
+
+/* ---- SAS extended pages ---- */
+
+/* SAS Device page address forms (bits 31:28) */
+#define MPI_SAS_DEVICE_PGAD_FORM_GET_NEXT_HANDLE 0x00000000
+#define MPI_SAS_DEVICE_PGAD_FORM_HANDLE		0x20000000
+/* SAS Expander page 0 address form: handle */
+#define MPI_SAS_EXPAND_PGAD_FORM_HANDLE		0x20000000
+/* SAS Enclosure page address form: handle */
+#define MPI_SAS_ENCLOS_PGAD_FORM_HANDLE		0x10000000
+/* SAS PHY page address form 0: the phy number in bits 7:0 */
+#define MPI_SAS_PHY_PGAD_PHY_NUMBER_MASK	0x000000ff
+
+/* DeviceInfo bits (SAS IO Unit, SAS PHY and SAS Device pages, events) */
+#define MPI_SAS_DEVICE_INFO_MASK_DEVICE_TYPE	0x00000007
+#define MPI_SAS_DEVICE_INFO_NO_DEVICE		0x00000000
+#define MPI_SAS_DEVICE_INFO_END_DEVICE		0x00000001
+#define MPI_SAS_DEVICE_INFO_EDGE_EXPANDER	0x00000002
+#define MPI_SAS_DEVICE_INFO_FANOUT_EXPANDER	0x00000003
+#define MPI_SAS_DEVICE_INFO_SATA_HOST		0x00000008
+#define MPI_SAS_DEVICE_INFO_SMP_INITIATOR	0x00000010
+#define MPI_SAS_DEVICE_INFO_STP_INITIATOR	0x00000020
+#define MPI_SAS_DEVICE_INFO_SSP_INITIATOR	0x00000040
+#define MPI_SAS_DEVICE_INFO_SATA_DEVICE		0x00000080
+#define MPI_SAS_DEVICE_INFO_SMP_TARGET		0x00000100
+#define MPI_SAS_DEVICE_INFO_STP_TARGET		0x00000200
+#define MPI_SAS_DEVICE_INFO_SSP_TARGET		0x00000400
+
+/* Negotiated link rates (SAS IO Unit page 0) */
+#define MPI_SAS_IOUNIT0_RATE_UNKNOWN		0x00
+#define MPI_SAS_IOUNIT0_RATE_PHY_DISABLED	0x01
+#define MPI_SAS_IOUNIT0_RATE_FAILED_SPEED_NEGOTIATION 0x02
+#define MPI_SAS_IOUNIT0_RATE_SATA_OOB_COMPLETE	0x03
+#define MPI_SAS_IOUNIT0_RATE_1_5		0x08
+#define MPI_SAS_IOUNIT0_RATE_3_0		0x09
+#define MPI_SAS_IOUNIT0_RATE_6_0		0x0a
+
+/* Programmed and hardware link rates (SAS PHY page 0): max 7:4, min 3:0 */
+#define MPI_SAS_PHY0_RATE_MAX_MASK		0xf0
+#define MPI_SAS_PHY0_RATE_MAX_1_5		0x80
+#define MPI_SAS_PHY0_RATE_MAX_3_0		0x90
+#define MPI_SAS_PHY0_RATE_MIN_MASK		0x0f
+#define MPI_SAS_PHY0_RATE_MIN_1_5		0x08
+#define MPI_SAS_PHY0_RATE_MIN_3_0		0x09
+
+/** struct mpi_sas_io_unit0_phy - SAS IO Unit page 0, one phy */
+struct mpi_sas_io_unit0_phy {
+	u8	port;			/* 0x00 */
+	u8	port_flags;		/* 0x01 */
+	u8	phy_flags;		/* 0x02 */
+	u8	negotiated_link_rate;	/* 0x03 */
+	__le32	controller_phy_device_info; /* 0x04 */
+	__le16	attached_dev_handle;	/* 0x08 */
+	__le16	controller_dev_handle;	/* 0x0a */
+	__le32	discovery_status;	/* 0x0c */
+};
+static_assert(sizeof(struct mpi_sas_io_unit0_phy) == 16);
+
+/** struct mpi_sas_io_unit_page0 - SAS IO Unit page 0: the host's phys */
+struct mpi_sas_io_unit_page0 {
+	struct mpi_config_ext_page_header header; /* 0x00 */
+	__le16	nvdata_version_default;	/* 0x08 */
+	__le16	nvdata_version_persistent; /* 0x0a */
+	u8	num_phys;		/* 0x0c */
+	u8	rsvd0d;			/* 0x0d */
+	__le16	rsvd0e;			/* 0x0e */
+	struct mpi_sas_io_unit0_phy phy[]; /* 0x10 num_phys entries */
+};
+static_assert(sizeof(struct mpi_sas_io_unit_page0) == 16);
+
+#define MPI_SAS_IOUNIT1_REPORT_MISSING_TIMEOUT_MASK 0x7f
+#define MPI_SAS_IOUNIT1_REPORT_MISSING_UNIT_16	0x80
+
+/** struct mpi_sas_io_unit_page1 - SAS IO Unit page 1, the fields we read */
+struct mpi_sas_io_unit_page1 {
+	struct mpi_config_ext_page_header header; /* 0x00 */
+	__le16	control_flags;		/* 0x08 */
+	__le16	max_num_sata_targets;	/* 0x0a */
+	__le16	additional_control_flags; /* 0x0c */
+	__le16	rsvd0e;			/* 0x0e */
+	u8	num_phys;		/* 0x10 */
+	u8	sata_max_q_depth;	/* 0x11 */
+	u8	report_device_missing_delay; /* 0x12 seconds, see the masks */
+	u8	io_device_missing_delay; /* 0x13 */
+};
+static_assert(sizeof(struct mpi_sas_io_unit_page1) == 20);
+
+/** struct mpi_sas_phy_page0 - SAS PHY page 0 */
+struct mpi_sas_phy_page0 {
+	struct mpi_config_ext_page_header header; /* 0x00 */
+	__le16	owner_dev_handle;	/* 0x08 */
+	__le16	rsvd0a;			/* 0x0a */
+	__le32	sas_address_low;	/* 0x0c */
+	__le32	sas_address_high;	/* 0x10 */
+	__le16	attached_dev_handle;	/* 0x14 */
+	u8	attached_phy_identifier; /* 0x16 */
+	u8	rsvd17;			/* 0x17 */
+	__le32	attached_device_info;	/* 0x18 */
+	u8	programmed_link_rate;	/* 0x1c */
+	u8	hw_link_rate;		/* 0x1d */
+	u8	change_count;		/* 0x1e */
+	u8	flags;			/* 0x1f */
+	__le32	phy_info;		/* 0x20 */
+};
+static_assert(sizeof(struct mpi_sas_phy_page0) == 36);
+
+/** struct mpi_sas_phy_page1 - SAS PHY page 1: link error counters */
+struct mpi_sas_phy_page1 {
+	struct mpi_config_ext_page_header header; /* 0x00 */
+	__le32	rsvd08;			/* 0x08 */
+	__le32	invalid_dword_count;	/* 0x0c */
+	__le32	running_disparity_error_count; /* 0x10 */
+	__le32	loss_dword_synch_count;	/* 0x14 */
+	__le32	phy_reset_problem_count; /* 0x18 */
+};
+static_assert(sizeof(struct mpi_sas_phy_page1) == 28);
+
+/** struct mpi_sas_device_page0 - SAS Device page 0 */
+struct mpi_sas_device_page0 {
+	struct mpi_config_ext_page_header header; /* 0x00 */
+	__le16	slot;			/* 0x08 */
+	__le16	enclosure_handle;	/* 0x0a */
+	__le32	sas_address_low;	/* 0x0c */
+	__le32	sas_address_high;	/* 0x10 */
+	__le16	parent_dev_handle;	/* 0x14 */
+	u8	phy_num;		/* 0x16 */
+	u8	access_status;		/* 0x17 */
+	__le16	dev_handle;		/* 0x18 */
+	u8	target_id;		/* 0x1a */
+	u8	bus;			/* 0x1b */
+	__le32	device_info;		/* 0x1c */
+	__le16	flags;			/* 0x20 */
+	u8	physical_port;		/* 0x22 */
+	u8	rsvd23;			/* 0x23 */
+};
+static_assert(sizeof(struct mpi_sas_device_page0) == 36);
+
+/** struct mpi_sas_expander_page0 - SAS Expander page 0, the fields we read */
+struct mpi_sas_expander_page0 {
+	struct mpi_config_ext_page_header header; /* 0x00 */
+	u8	physical_port;		/* 0x08 */
+	u8	rsvd09;			/* 0x09 */
+	__le16	enclosure_handle;	/* 0x0a */
+	__le32	sas_address_low;	/* 0x0c */
+	__le32	sas_address_high;	/* 0x10 */
+	__le32	discovery_status;	/* 0x14 */
+	__le16	dev_handle;		/* 0x18 */
+	__le16	parent_dev_handle;	/* 0x1a */
+	__le16	expander_change_count;	/* 0x1c */
+	__le16	expander_route_indexes;	/* 0x1e */
+	u8	num_phys;		/* 0x20 */
+	u8	sas_level;		/* 0x21 */
+	__le16	flags;			/* 0x22 */
+};
+static_assert(sizeof(struct mpi_sas_expander_page0) == 36);
+
+/** struct mpi_sas_enclosure_page0 - SAS Enclosure page 0, the fields we read */
+struct mpi_sas_enclosure_page0 {
+	struct mpi_config_ext_page_header header; /* 0x00 */
+	__le32	rsvd08;			/* 0x08 */
+	__le32	enclosure_logical_id_low; /* 0x0c */
+	__le32	enclosure_logical_id_high; /* 0x10 */
+	__le16	flags;			/* 0x14 */
+	__le16	enclosure_handle;	/* 0x16 */
+};
+static_assert(sizeof(struct mpi_sas_enclosure_page0) == 24);
 
 /* ------------------------------------------------------------------ */
 /* SCSI IO                                                            */

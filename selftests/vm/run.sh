@@ -15,10 +15,15 @@
 #                    scsi/mptmq/mptmq.ko, brought up to date with the tree
 #                    first)
 #   --smp N --mem MiB --timeout SECONDS   VM size and hard time limit
+#   --fixture NAME   suite (default: scsi-ids 0-4, vm/vmlib.sh vm_suite_disks)
+#                    or sas (ids 0,3,5, a LUN 1, a disk without wwn:
+#                    vm_sas_disks; QEMU's QMP socket is relayed to the guest
+#                    by eh/qmp-watch.py for the hot-plug tests)
 #   --name NAME      run directory out/vm/NAME (default <kver>-<driver>-msi<on|off>-bridge<on|off>)
 #   --console        also copy the serial console to stdout
 #   TEST...          probe identity data media_error lifecycle (default: all,
-#                    i.e. TEST_PROGS of selftests/Makefile)
+#                    i.e. TEST_PROGS of selftests/Makefile; with --fixture
+#                    sas: sas_names sas_hotplug)
 #
 # Prints the guest's KTAP, then one summary line per test ("PASS name",
 # "FAIL name", "SKIP name"; also in <rundir>/summary).  Exit status 0 when
@@ -35,7 +40,7 @@ usage()
 
 main()
 {
-	local series=6.1 name="" ko="" tests=() rc=0
+	local series=6.1 name="" ko="" tests=() rc=0 fixture=suite watcher=""
 
 	while (($#)); do
 		case $1 in
@@ -48,6 +53,7 @@ main()
 		--mem) VM_MEM=$2; shift ;;
 		--timeout) VM_TIMEOUT=$2; shift ;;
 		--name) name=$2; shift ;;
+		--fixture) fixture=$2; shift ;;
 		--console) VM_CONSOLE=stdio ;;
 		-h|--help) usage ;;
 		-*) echo "unknown option $1" >&2; usage ;;
@@ -55,7 +61,13 @@ main()
 		esac
 		shift
 	done
-	((${#tests[@]})) || read -ra tests <<<"$(vm_suite_tests)"
+	if ((${#tests[@]} == 0)); then
+		if [[ $fixture == sas ]]; then
+			tests=(sas_names sas_hotplug)
+		else
+			read -ra tests <<<"$(vm_suite_tests)"
+		fi
+	fi
 	# test_leak counts live objects per allocation call site, which needs
 	# SLUB's user tracking on the caches a driver allocates from.
 	if [[ " ${tests[*]} " == *" leak "* && ${VM_APPEND_EXTRA:-} != *slub_debug* ]]; then
@@ -79,12 +91,25 @@ main()
 	*) echo "unknown driver $VM_DRIVER" >&2; usage ;;
 	esac
 
-	: "${name:=$VM_KVER-$VM_DRIVER-msi$VM_MSI-bridge$VM_BRIDGE}"
+	: "${name:=$VM_KVER-$VM_DRIVER-msi$VM_MSI-bridge$VM_BRIDGE${fixture/#suite/}}"
 	vm_rundir_new "$VM_OUT/vm/$name"
-	vm_suite_disks
+	case $fixture in
+	suite) vm_suite_disks ;;
+	sas)
+		vm_sas_disks
+		VM_QEMU_EXTRA+=(-qmp "unix:$VM_RUNDIR/qmp.sock,server=on,wait=off")
+		python3 "$VM_SELFTESTS/eh/qmp-watch.py" "$VM_RUNDIR" "$((VM_TIMEOUT + 30))" &
+		watcher=$!
+		;;
+	*) echo "unknown fixture $fixture" >&2; usage ;;
+	esac
 	vm_suite_snapshot
 	vm_log "$name: booting, results in $VM_RUNDIR"
 	vm_run bash "$VM_RUNDIR/selftests/run_tests.sh" "${tests[@]}" || rc=$?
+	if [[ -n $watcher ]]; then
+		kill "$watcher" 2>/dev/null || true
+		wait "$watcher" 2>/dev/null || true	# 143 when the kill ended it
+	fi
 	vm_log "$name: VM finished in ${VM_ELAPSED}s, status $rc"
 	[[ $VM_CONSOLE == stdio ]] || cat "$VM_RUNDIR/guest.log" 2>/dev/null || true
 	if ! vm_suite_summary "${tests[@]}" || ((rc != 0)); then

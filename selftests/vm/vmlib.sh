@@ -110,6 +110,7 @@ vm_rundir_new()
 		echo "# mptmq selftest manifest, written by vmlib.sh on the host"
 		echo "MPT_RUNDIR=$VM_RUNDIR"
 		echo "MPT_DISKS=()"
+		echo "MPT_UNNAMED_DISKS=()"
 	} >"$VM_RUNDIR/manifest.sh"
 }
 
@@ -136,14 +137,17 @@ vm_disk_wwn()
 }
 
 # vm_add_disk NAME KIND TARGET LUN SIZE [OPTION=VALUE...]
-#   Attach a scsi-hd at scsi-id TARGET, LUN on hba0 and record it in the
+#   Attach a scsi-hd (QEMU id dev-NAME) at scsi-id TARGET, LUN on hba0 and record it in the
 #   manifest as DISK_<NAME>_{KIND,TARGET,LUN,SIZE,WWN,FILE,SERIAL} (vm_run
 #   adds DISK_<NAME>_SHA256 of the content at boot).
 #   KIND: raw       backing file with random content
 #         zero      backing file of zeros (sparse)
 #         null      null-co driver, reads return zeros, no file
 #         blkdebug  raw file with random content whose bad sectors fail reads
-#   Options: bad=LBA:ERRNO (blkdebug, repeatable; 512-byte sectors; default
+#   Options: wwn=none (no wwn property: the disk has SAS address 0, which
+#            the in-kernel mptsas never attaches; it is listed in
+#            MPT_UNNAMED_DISKS instead of MPT_DISKS),
+#            bad=LBA:ERRNO (blkdebug, repeatable; 512-byte sectors; default
 #            8192:5 and 12288:61.  QEMU turns errno 5 (EIO) into CHECK
 #            CONDITION ABORTED COMMAND and 61 (ENODATA) into MEDIUM ERROR),
 #            cache=MODE (default none = O_DIRECT on the host, so what the
@@ -152,7 +156,7 @@ vm_disk_wwn()
 vm_add_disk()
 {
 	local name=$1 kind=$2 target=$3 lun=$4 bytes wwn file="" opt b
-	local bad=() cache=none drive_extra="" drive conf
+	local bad=() cache=none drive_extra="" drive conf list=MPT_DISKS wwn_prop
 
 	bytes=$(vm_size_bytes "$5")
 	shift 5
@@ -161,10 +165,13 @@ vm_add_disk()
 		bad=*) bad+=("${opt#*=}") ;;
 		cache=*) cache=${opt#*=} ;;
 		drive=*) drive_extra=,${opt#*=} ;;
+		wwn=none) list=MPT_UNNAMED_DISKS ;;
 		*) vm_log "vm_add_disk: unknown option $opt"; return 1 ;;
 		esac
 	done
 	wwn=$(vm_disk_wwn "$target" "$lun")
+	wwn_prop=,wwn=$wwn
+	[[ $list == MPT_DISKS ]] || wwn="" wwn_prop=""
 	case $kind in
 	raw|blkdebug)
 		file=$VM_RUNDIR/img/$name.img
@@ -201,8 +208,8 @@ vm_add_disk()
 		;;
 	esac
 	VM_DISK_ARGS+=(-drive "if=none,id=drv-$name,$drive$drive_extra"
-		       -device "scsi-hd,drive=drv-$name,bus=hba0.0,scsi-id=$target,lun=$lun,wwn=$wwn,serial=mptmq-$name")
-	echo "MPT_DISKS+=($name)" >>"$VM_RUNDIR/manifest.sh"
+		       -device "scsi-hd,id=dev-$name,drive=drv-$name,bus=hba0.0,scsi-id=$target,lun=$lun$wwn_prop,serial=mptmq-$name")
+	echo "$list+=($name)" >>"$VM_RUNDIR/manifest.sh"
 	vm_manifest "DISK_${name}_KIND=$kind" "DISK_${name}_TARGET=$target" \
 		    "DISK_${name}_LUN=$lun" "DISK_${name}_SIZE=$bytes" \
 		    "DISK_${name}_WWN=$wwn" "DISK_${name}_FILE=$file" \
@@ -237,7 +244,7 @@ vm_manifest_checksums()
 			      head -c "${!size}" /dev/zero | sha256sum
 		      fi | cut -d' ' -f1)
 		vm_manifest "DISK_${name}_SHA256=$sum"
-	done < <(sed -n 's/^MPT_DISKS+=(\(.*\))$/\1/p' "$VM_RUNDIR/manifest.sh")
+	done < <(sed -n 's/^MPT_\(UNNAMED_\)\{0,1\}DISKS+=(\(.*\))$/\2/p' "$VM_RUNDIR/manifest.sh")
 }
 
 # vm_modules_for KVER MODULE... - print the .ko paths (dependencies first,
@@ -462,6 +469,18 @@ vm_suite_disks()
 	vm_suite_disk db blkdebug 4 0 16M	# read errors at fixed sectors
 }
 
+# vm_sas_disks - the SAS naming fixture (selftests/test_sas_names.sh): gaps
+# in the scsi-ids (0, 3, 5), a target with LUNs 0 and 1, and a disk without
+# a wwn (SAS address 0) at scsi-id 6.
+vm_sas_disks()
+{
+	vm_add_disk s0 raw 0 0 16M
+	vm_add_disk s3 raw 3 0 16M
+	vm_add_disk s3l1 raw 3 1 16M
+	vm_add_disk s5 null 5 0 64M
+	vm_add_disk sx raw 6 0 16M wwn=none
+}
+
 # vm_suite_disk NAME ARG... - vm_add_disk plus $VM_DISK_OPTS_<NAME>.
 vm_suite_disk()
 {
@@ -476,7 +495,7 @@ vm_suite_disk()
 vm_suite_snapshot()
 {
 	mkdir -p "$VM_RUNDIR/selftests"
-	cp "$VM_SELFTESTS"/{*.sh,settings,Makefile} "$VM_RUNDIR/selftests/"
+	cp "$VM_SELFTESTS"/{*.sh,settings,Makefile} "$VM_SELFTESTS"/eh/eh_lib.sh "$VM_RUNDIR/selftests/"
 }
 
 # vm_suite_summary TEST... - normalise the guest's KTAP

@@ -15,10 +15,12 @@
 #include <linux/atomic.h>
 #include <scsi/scsi_host.h>
 #include <scsi/scsi_cmnd.h>
+#include <scsi/scsi_device.h>
 
 #include <mptmq/mpi.h>
 #include "compat.h"
 #include "mptmq_sgl.h"
+#include "mptmq_sas_pages.h"
 
 #define MPTMQ_DRV_NAME		"mptmq"
 #define MPTMQ_DRV_VERSION	"0.3.0"
@@ -40,7 +42,8 @@
  * its request frame, its sense slot and its chain space.  There is no free
  * list, no lookup array and no per-I/O lock: a reply's context leads back
  * to the command through scsi_host_find_tag().  Driver-internal requests
- * (event notification, event ack, task management) use frames past the
+ * (event notification, event ack, task management, configuration pages
+ * once the IOC runs) use frames past the
  * last I/O frame and contexts with %MPTMQ_CTX_INTERNAL set; can_queue is the
  * IOC's credit count minus those reserved frames, so internal requests can
  * never fail for lack of a frame.  Bits 31:29 of every context are zero, as
@@ -62,9 +65,17 @@
  * **Locking.**  @ioc_mutex serialises the doorbell handshake, bring-up and
  * IOC reset; it is never taken on the I/O path or in interrupt context.
  * @tm_mutex serialises task management (midlayer EH and SG_SCSI_RESET may
- * race).  The submit path takes no lock: one 32-bit MMIO write posts a
- * frame.  The interrupt handler runs without locks; the reply FIFO itself
- * serialises the replies.
+ * race).  @cfg_mutex serialises Config requests through the FIFO (the
+ * SAS topology code reads pages while I/O runs).  The submit path takes no
+ * lock: one 32-bit MMIO write posts a frame.  The interrupt handler runs
+ * without locks, except @event_lock around the event ring, which it fills
+ * and the event work empties; the reply FIFO itself serialises the
+ * replies.  The SAS topology has its own locks (mptmq_sas.c).
+ *
+ * **Targets.**  On SAS hosts the SAS transport class numbers targets; each
+ * scsi_target's hostdata (struct mptmq_target) holds the firmware's Bus
+ * and TargetID, which requests and task management use, and a gone flag
+ * that fails new commands with DID_NO_CONNECT once the device left.
  */
 
 /* Contexts: bits 15:0 are the frame index; bit 28 marks internal requests. */
@@ -77,6 +88,7 @@ enum mptmq_internal_slot {
 	MPTMQ_SLOT_EVENT_ACK,	/* EventAck, only when an event asks for one */
 	MPTMQ_SLOT_TM0,		/* task management; two slots, so that an abort */
 	MPTMQ_SLOT_TM1,		/* the IOC still holds cannot block the reset after it */
+	MPTMQ_SLOT_CONFIG,	/* Config through the FIFO, under cfg_mutex */
 	MPTMQ_SLOT_DEBUG,	/* fault injection from debugfs */
 	MPTMQ_NR_INTERNAL,
 };
@@ -113,6 +125,24 @@ struct mptmq_cmd {
 	unsigned long	flags;
 #define MPTMQ_CMD_INFLIGHT	0	/* posted to the IOC, not yet completed */
 	u32		data_length;	/* DataLength sent; <= scsi_bufflen() */
+};
+
+/* Events queued between the interrupt handler and the event work */
+#define MPTMQ_EVENT_RING	64
+
+/**
+ * struct mptmq_target - a SCSI target's firmware address (SAS hosts)
+ * @bus: the firmware's Bus
+ * @id: the firmware's TargetID
+ * @gone: the device left the topology: fail new commands at once
+ *
+ * scsi_target hostdata, set by mptmq_target_alloc(); SPI targets have none
+ * (the midlayer's channel and id are the firmware's).
+ */
+struct mptmq_target {
+	u8	bus;
+	u8	id;
+	bool	gone;
 };
 
 /**
@@ -252,11 +282,17 @@ struct mptmq_stats {
  * @ioc_mutex: serialises the doorbell handshake, bring-up and IOC reset
  * @tm_mutex: serialises task management
  * @internal: the internal request slots
+ * @cfg_mutex: serialises Config requests through the FIFO (CONFIG slot)
  * @events_on: the IOC accepted EventNotification
- * @event_ack_work: sends EventAck for an event that asked for one
- * @event_ack_event: the event to acknowledge
- * @event_ack_context: its event context
- * @rescan_work: rescans the host after a topology event
+ * @event_lock: protects the event ring (taken in hard interrupt context)
+ * @event_ring: events copied out of their reply frames, oldest at @event_head
+ * @event_head: index of the oldest queued event
+ * @event_count: events queued
+ * @event_overflow: an event was dropped because the ring was full
+ * @event_work: acknowledges and handles the queued events
+ * @event_dropped: events dropped (ring full, or no event named)
+ * @event_acks: EventAcks sent
+ * @sas: SAS topology (mptmq_sas.c); NULL on an SPI port
  * @watchdog: the once-a-second doorbell check
  * @reset_work: IOC reset outside the midlayer's error handling
  * @removing: remove() has started: schedule no more work
@@ -312,11 +348,17 @@ struct mptmq_ioc {
 	struct mutex		ioc_mutex;	/* handshake, bring-up, reset */
 	struct mutex		tm_mutex;	/* one task management at a time */
 	struct mptmq_internal	internal[MPTMQ_NR_INTERNAL];
+	struct mutex		cfg_mutex;	/* Config requests through the FIFO */
 	bool			events_on;
-	struct work_struct	event_ack_work;
-	u32			event_ack_event;
-	u32			event_ack_context;
-	struct work_struct	rescan_work;
+	spinlock_t		event_lock;	/* the event ring */
+	struct mptmq_event_rec	event_ring[MPTMQ_EVENT_RING];
+	unsigned int		event_head;
+	unsigned int		event_count;
+	bool			event_overflow;
+	struct work_struct	event_work;
+	atomic_t		event_dropped;
+	atomic_t		event_acks;
+	struct mptmq_sas	*sas;
 	struct delayed_work	watchdog;
 	struct work_struct	reset_work;
 	bool			removing;
@@ -345,6 +387,23 @@ static inline enum mptmq_state mptmq_state(struct mptmq_ioc *ioc)
 static inline struct mptmq_ioc *shost_to_ioc(struct Scsi_Host *shost)
 {
 	return shost_priv(shost);
+}
+
+/* The firmware's Bus and TargetID of @sdev's target. */
+static inline void mptmq_fw_addr(struct scsi_device *sdev, u8 *bus, u8 *id)
+{
+	const struct mptmq_target *tgt = scsi_target(sdev)->hostdata;
+
+	*bus = tgt ? tgt->bus : sdev->channel;
+	*id = tgt ? tgt->id : sdev->id;
+}
+
+/* @sdev's device has left the SAS topology. */
+static inline bool mptmq_target_gone(struct scsi_device *sdev)
+{
+	const struct mptmq_target *tgt = scsi_target(sdev)->hostdata;
+
+	return tgt && READ_ONCE(tgt->gone);
 }
 
 /* ---- memory pools (mptmq_mem.c) ---- */
@@ -427,8 +486,21 @@ int mptmq_config_read_identity(struct mptmq_ioc *ioc);
 int mptmq_events_enable(struct mptmq_ioc *ioc);
 void mptmq_event_reply(struct mptmq_ioc *ioc, const struct mpi_event_notification_reply *ev,
 		       unsigned int len);
-void mptmq_event_ack_work(struct work_struct *work);
-void mptmq_rescan_work(struct work_struct *work);
+void mptmq_event_work(struct work_struct *work);
+void mptmq_event_debugfs_init(struct mptmq_ioc *ioc);
+int mptmq_config_ext_read(struct mptmq_ioc *ioc, u8 ext_type, u8 number, u32 address,
+			  void *buf, dma_addr_t dma, size_t size);
+
+/* ---- SAS transport (mptmq_sas.c) ---- */
+int mptmq_sas_register(void);
+void mptmq_sas_unregister(void);
+int mptmq_sas_attach(struct mptmq_ioc *ioc);
+bool mptmq_sas_start(struct mptmq_ioc *ioc);
+void mptmq_sas_stop(struct mptmq_ioc *ioc);
+void mptmq_sas_free(struct mptmq_ioc *ioc);
+void mptmq_sas_event(struct mptmq_ioc *ioc, const struct mptmq_event_rec *rec);
+int mptmq_target_alloc(struct scsi_target *starget);
+void mptmq_target_destroy(struct scsi_target *starget);
 
 /* ---- sysfs (mptmq_sysfs.c) ---- */
 extern const struct attribute_group *mptmq_host_groups[];

@@ -4,11 +4,17 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <linux/uaccess.h>
 #include <linux/string.h>
 #include <scsi/scsi_host.h>
 
 #include "mptmq.h"
+#include "mptmq_sas_pages.h"
 
 /**
  * DOC: Events and configuration pages
@@ -18,15 +24,29 @@
  * buffer.  Only the pages the driver shows are read: Manufacturing page 0
  * names the chip and board.
  *
+ * Once the IOC runs, pages are read through the request FIFO instead
+ * (mptmq_config_ext_read(), one internal slot serialised by @cfg_mutex):
+ * a doorbell handshake must not run while FIFO I/O is outstanding.
+ *
  * Events are switched on with EventNotification through the request FIFO;
  * the IOC keeps that frame and answers on its context each time something
- * happens.  mptmq logs events with dev_dbg, rescans the host when the IOC
- * reports a topology change, and sends EventAck only for an event that
- * asks for one: an IOC that never asks (QEMU's model faults on EventAck)
- * is never sent one.
+ * happens (MsgFlags CONTINUATION says it still holds the frame; a reply
+ * without it gives the frame back, and the event work posts
+ * EventNotification again).  The interrupt handler only copies each event
+ * reply into a ring (@event_ring, under @event_lock) and queues the event
+ * work; nothing is overwritten: a full ring drops the event, counts it and
+ * makes the work re-read the topology.  The event work, in process
+ * context, sends the EventAck of every event that asks for one, in order
+ * and one at a time (each waits for its reply), also for an event whose
+ * data is malformed, and then acts on the event: SAS topology events go to
+ * the SAS transport code, RESCAN rescans the host.  An IOC that never asks
+ * for an ack (QEMU's model faults on EventAck) is never sent one.  Acks
+ * for events queued before an IOC reset are dropped: the reset made the
+ * IOC forget them.
  */
 
 #define MPTMQ_EVENT_TIMEOUT_MS	5000
+#define MPTMQ_CONFIG_TIMEOUT_MS	10000
 
 static int mptmq_config_request(struct mptmq_ioc *ioc, u8 action, u8 type, u8 number,
 				struct mpi_config_page_header *hdr)
@@ -120,6 +140,90 @@ int mptmq_config_read_identity(struct mptmq_ioc *ioc)
 	return 0;
 }
 
+/*
+ * Post internal @slot (claimed, frame filled) if the IOC runs; otherwise
+ * give the slot back.  The IOC reset path waits for an RCU grace period
+ * after leaving RUNNING, so a post seen here lands before the reset.
+ */
+static bool mptmq_post_if_running(struct mptmq_ioc *ioc, unsigned int slot)
+{
+	bool posted = false;
+
+	rcu_read_lock();
+	if (mptmq_state(ioc) == MPTMQ_STATE_RUNNING) {
+		mptmq_post_internal(ioc, slot);
+		posted = true;
+	}
+	rcu_read_unlock();
+	if (!posted)
+		clear_bit(0, &ioc->internal[slot].busy);
+	return posted;
+}
+
+/*
+ * Wait up to @ms for the reply to internal @slot; give up early when the
+ * IOC is declared dead meanwhile (a removed device never answers, and
+ * remove() waits for the work that waits here).  Return: the reply came.
+ */
+static bool mptmq_wait_internal(struct mptmq_ioc *ioc, unsigned int slot, unsigned int ms)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(ms);
+
+	do {
+		if (wait_for_completion_timeout(&ioc->internal[slot].done, HZ / 4))
+			return true;
+	} while (mptmq_state(ioc) != MPTMQ_STATE_DEAD && time_before(jiffies, deadline));
+	return false;
+}
+
+/*
+ * One Config request through the request FIFO, in the CONFIG slot; wait for
+ * its reply and check its status.
+ */
+static int mptmq_config_fifo(struct mptmq_ioc *ioc, const struct mpi_config_request *src,
+			     struct mpi_config_reply *rep)
+{
+	struct mptmq_internal *in = &ioc->internal[MPTMQ_SLOT_CONFIG];
+	u16 status;
+
+	lockdep_assert_held(&ioc->cfg_mutex);
+	/* A late reply to a timed-out request frees the slot. */
+	if (test_bit(0, &in->busy) && completion_done(&in->done))
+		clear_bit(0, &in->busy);
+	if (test_and_set_bit(0, &in->busy))
+		return -EBUSY;
+	in->reply_len = 0;
+	memcpy(mptmq_internal_frame(ioc, MPTMQ_SLOT_CONFIG), src, sizeof(*src));
+	if (!mptmq_post_if_running(ioc, MPTMQ_SLOT_CONFIG))
+		return -EAGAIN;
+	if (!mptmq_wait_internal(ioc, MPTMQ_SLOT_CONFIG, MPTMQ_CONFIG_TIMEOUT_MS)) {
+		dev_warn_ratelimited(&ioc->pdev->dev, "no reply to a Config request in %u ms\n",
+				     MPTMQ_CONFIG_TIMEOUT_MS);
+		return -ETIMEDOUT;	/* the slot stays busy until a reply or a reset */
+	}
+	if (in->reply_len < sizeof(*rep)) {
+		/* Woken by an IOC reset, or a context reply without status. */
+		clear_bit(0, &in->busy);
+		return -EIO;
+	}
+	memcpy(rep, in->reply, sizeof(*rep));
+	clear_bit(0, &in->busy);
+	if (rep->function != MPI_FUNCTION_CONFIG)
+		return -EPROTO;
+	status = le16_to_cpu(rep->ioc_status) & MPI_IOCSTATUS_MASK;
+	switch (status) {
+	case MPI_IOCSTATUS_SUCCESS:
+		return 0;
+	case MPI_IOCSTATUS_CONFIG_INVALID_TYPE:
+	case MPI_IOCSTATUS_CONFIG_INVALID_PAGE:
+		return -ENODEV;
+	default:
+		dev_dbg(&ioc->pdev->dev, "Config action %u ext type 0x%02x address 0x%08x: IOCStatus 0x%04x\n",
+			src->action, src->ext_page_type, le32_to_cpu(src->page_address), status);
+		return -EIO;
+	}
+}
+
 /**
  * mptmq_events_enable() - switch event notification on
  * @ioc: the IOC, RUNNING, interrupts on
@@ -138,7 +242,7 @@ int mptmq_events_enable(struct mptmq_ioc *ioc)
 	req->function = MPI_FUNCTION_EVENT_NOTIFICATION;
 	req->msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_EVENT);
 	mptmq_post_internal(ioc, MPTMQ_SLOT_EVENT);
-	if (!wait_for_completion_timeout(&in->done, msecs_to_jiffies(MPTMQ_EVENT_TIMEOUT_MS))) {
+	if (!mptmq_wait_internal(ioc, MPTMQ_SLOT_EVENT_ACK, MPTMQ_EVENT_TIMEOUT_MS)) {
 		dev_warn(&ioc->pdev->dev, "no reply to EventNotification: running without events\n");
 		return 0;
 	}
@@ -147,83 +251,271 @@ int mptmq_events_enable(struct mptmq_ioc *ioc)
 }
 
 /**
- * mptmq_event_reply() - handle one event from the IOC
+ * mptmq_config_ext_read() - read one extended configuration page through the FIFO
+ * @ioc: the IOC, RUNNING
+ * @ext_type: MPI_CONFIG_EXTPAGETYPE_*
+ * @number: page number
+ * @address: PageAddress (form and form-specific bits)
+ * @buf: coherent buffer for the page
+ * @dma: its bus address
+ * @size: its size in bytes
+ *
+ * Context: process; sleeps; takes @ioc->cfg_mutex.
+ * Return: the page length in bytes; -ENODEV when the IOC knows no such page
+ * or address; another negative errno on failure.
+ */
+int mptmq_config_ext_read(struct mptmq_ioc *ioc, u8 ext_type, u8 number, u32 address,
+			  void *buf, dma_addr_t dma, size_t size)
+{
+	struct mpi_config_request req = {};
+	struct mpi_config_reply rep;
+	unsigned int len;
+	int ret;
+
+	req.function = MPI_FUNCTION_CONFIG;
+	req.msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_CONFIG);
+	req.header.page_type = MPI_CONFIG_PAGETYPE_EXTENDED;
+	req.header.page_number = number;
+	req.ext_page_type = ext_type;
+	req.page_address = cpu_to_le32(address);
+	req.page_buffer_sge.address_low = cpu_to_le32(lower_32_bits(dma));
+	req.page_buffer_sge.address_high = cpu_to_le32(upper_32_bits(dma));
+
+	mutex_lock(&ioc->cfg_mutex);
+	req.action = MPI_CONFIG_ACTION_PAGE_HEADER;
+	req.page_buffer_sge.flags_length =
+		cpu_to_le32(MPI_SGE_FLAGS_SIMPLE | MPI_SGE_FLAGS_LAST_ELEMENT |
+			    MPI_SGE_FLAGS_END_OF_BUFFER | MPI_SGE_FLAGS_END_OF_LIST |
+			    MPI_SGE_FLAGS_64BIT_ADDRESS);
+	ret = mptmq_config_fifo(ioc, &req, &rep);
+	if (ret)
+		goto unlock;
+	len = le16_to_cpu(rep.ext_page_length) * 4;
+	if (rep.header.page_type != MPI_CONFIG_PAGETYPE_EXTENDED || rep.ext_page_type != ext_type ||
+	    len < sizeof(struct mpi_config_ext_page_header) || len > size) {
+		dev_warn_ratelimited(&ioc->pdev->dev,
+				     "extended page 0x%02x/%u header: type 0x%02x/0x%02x, %u bytes: unusable\n",
+				     ext_type, number, rep.header.page_type, rep.ext_page_type, len);
+		ret = -EPROTO;
+		goto unlock;
+	}
+	req.action = MPI_CONFIG_ACTION_PAGE_READ_CURRENT;
+	req.header.page_version = rep.header.page_version;
+	req.ext_page_length = rep.ext_page_length;
+	req.page_buffer_sge.flags_length |= cpu_to_le32(len);
+	memset(buf, 0, size);
+	ret = mptmq_config_fifo(ioc, &req, &rep);
+	if (!ret)
+		ret = len;
+unlock:
+	mutex_unlock(&ioc->cfg_mutex);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- events */
+
+/* Put @rec in the ring and kick the event work.  Any context. */
+static void mptmq_event_queue(struct mptmq_ioc *ioc, const struct mptmq_event_rec *rec)
+{
+	unsigned long flags;
+	bool queued = false;
+
+	spin_lock_irqsave(&ioc->event_lock, flags);
+	if (ioc->event_count < MPTMQ_EVENT_RING) {
+		ioc->event_ring[(ioc->event_head + ioc->event_count) % MPTMQ_EVENT_RING] = *rec;
+		ioc->event_count++;
+		queued = true;
+	} else {
+		ioc->event_overflow = true;
+	}
+	spin_unlock_irqrestore(&ioc->event_lock, flags);
+	if (!queued) {
+		atomic_inc(&ioc->event_dropped);
+		dev_err_ratelimited(&ioc->pdev->dev, "event ring full: event 0x%02x%s dropped\n",
+				    rec->event, rec->ack ? " and its ack" : "");
+	}
+	if (!ioc->removing)
+		queue_work(system_long_wq, &ioc->event_work);
+}
+
+/**
+ * mptmq_event_reply() - queue one event from the IOC
  * @ioc: the IOC
  * @ev: the event reply frame
  * @len: bytes valid in @ev
+ *
+ * Copies the event into the ring; the event work acknowledges and handles
+ * it.
  *
  * Context: hard interrupt (reply path).
  */
 void mptmq_event_reply(struct mptmq_ioc *ioc, const struct mpi_event_notification_reply *ev,
 		       unsigned int len)
 {
-	u32 event = le32_to_cpu(ev->event);
-	u16 dlen = le16_to_cpu(ev->event_data_length);
+	struct mptmq_event_rec rec;
 
-	if (len < offsetof(struct mpi_event_notification_reply, data) ||
-	    dlen * 4 > len - offsetof(struct mpi_event_notification_reply, data)) {
-		dev_warn_ratelimited(&ioc->pdev->dev, "malformed event reply (%u bytes, %u data dwords)\n",
-				     len, dlen);
+	if (!mptmq_event_parse(ev, len, &rec)) {
+		atomic_inc(&ioc->event_dropped);
+		dev_warn_ratelimited(&ioc->pdev->dev, "event reply of %u bytes names no event: dropped\n",
+				     len);
 		return;
 	}
-	dev_dbg(&ioc->pdev->dev, "event 0x%02x, %u data dwords%s\n", event, dlen,
-		ev->ack_required ? ", ack required" : "");
-
-	if (ev->ack_required && !ioc->removing) {
-		ioc->event_ack_event = event;
-		ioc->event_ack_context = le32_to_cpu(ev->event_context);
-		schedule_work(&ioc->event_ack_work);
-	}
-	switch (event) {
-	case MPI_EVENT_RESCAN:
-	case MPI_EVENT_SAS_DEVICE_STATUS_CHANGE:
-		if (!ioc->removing)
-			schedule_work(&ioc->rescan_work);
-		break;
-	default:
-		break;
-	}
+	if (rec.malformed)
+		dev_warn_ratelimited(&ioc->pdev->dev,
+				     "malformed event 0x%02x (%u bytes, %u data dwords): data ignored\n",
+				     rec.event, len, le16_to_cpu(ev->event_data_length));
+	dev_dbg(&ioc->pdev->dev, "event 0x%02x, %u data dwords%s%s\n", rec.event, rec.dwords,
+		rec.ack ? ", ack required" : "", rec.continuation ? "" : ", frame returned");
+	mptmq_event_queue(ioc, &rec);
 }
 
-/**
- * mptmq_event_ack_work() - acknowledge the event that asked for it
- * @work: the IOC's event_ack_work
- *
- * Context: workqueue.
- */
-void mptmq_event_ack_work(struct work_struct *work)
+/* Send the EventAck for @rec and wait for its reply. */
+static void mptmq_event_ack(struct mptmq_ioc *ioc, const struct mptmq_event_rec *rec)
 {
-	struct mptmq_ioc *ioc = container_of(work, struct mptmq_ioc, event_ack_work);
 	struct mptmq_internal *in = &ioc->internal[MPTMQ_SLOT_EVENT_ACK];
 	struct mpi_event_ack_request *req;
 
-	if (mptmq_state(ioc) != MPTMQ_STATE_RUNNING)
-		return;
-	if (test_bit(0, &in->busy) && completion_done(&in->done))
-		clear_bit(0, &in->busy);
+	/* Only this work sends acks, one at a time: the slot is free here. */
 	if (test_and_set_bit(0, &in->busy)) {
-		dev_warn_ratelimited(&ioc->pdev->dev, "event ack still pending: event 0x%02x not acknowledged\n",
-				     ioc->event_ack_event);
-		return;
+		if (!completion_done(&in->done)) {
+			dev_err(&ioc->pdev->dev, "EventAck slot still held by the IOC: event 0x%02x not acknowledged\n",
+				rec->event);
+			return;
+		}
 	}
 	req = mptmq_internal_frame(ioc, MPTMQ_SLOT_EVENT_ACK);
 	req->function = MPI_FUNCTION_EVENT_ACK;
 	req->msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_EVENT_ACK);
-	req->event = cpu_to_le32(ioc->event_ack_event);
-	req->event_context = cpu_to_le32(ioc->event_ack_context);
-	mptmq_post_internal(ioc, MPTMQ_SLOT_EVENT_ACK);
+	req->event = cpu_to_le32(rec->event);
+	req->event_context = cpu_to_le32(rec->context);
+	if (!mptmq_post_if_running(ioc, MPTMQ_SLOT_EVENT_ACK)) {
+		dev_dbg(&ioc->pdev->dev, "event 0x%02x: IOC not running, ack dropped\n", rec->event);
+		return;
+	}
+	atomic_inc(&ioc->event_acks);
+	if (!mptmq_wait_internal(ioc, MPTMQ_SLOT_EVENT_ACK, MPTMQ_EVENT_TIMEOUT_MS)) {
+		dev_err(&ioc->pdev->dev, "no reply to the EventAck of event 0x%02x in %u ms\n",
+			rec->event, MPTMQ_EVENT_TIMEOUT_MS);
+		return;		/* the slot stays busy until a reply or a reset */
+	}
+	clear_bit(0, &in->busy);
+}
+
+/* Act on one event: SAS topology events, RESCAN. */
+static void mptmq_event_handle(struct mptmq_ioc *ioc, const struct mptmq_event_rec *rec)
+{
+	if (ioc->removing || mptmq_state(ioc) != MPTMQ_STATE_RUNNING)
+		return;
+	if (ioc->sas)
+		mptmq_sas_event(ioc, rec);
+	else if (rec->event == MPI_EVENT_RESCAN)
+		scsi_scan_host(ioc->shost);
 }
 
 /**
- * mptmq_rescan_work() - rescan the host after a topology event
- * @work: the IOC's rescan_work
+ * mptmq_event_work() - acknowledge and handle the queued events
+ * @work: the IOC's event_work
  *
  * Context: workqueue; sleeps.
  */
-void mptmq_rescan_work(struct work_struct *work)
+void mptmq_event_work(struct work_struct *work)
 {
-	struct mptmq_ioc *ioc = container_of(work, struct mptmq_ioc, rescan_work);
+	struct mptmq_ioc *ioc = container_of(work, struct mptmq_ioc, event_work);
+	struct mptmq_event_rec rec;
+	bool have, overflow, rearm = false;
 
-	if (mptmq_state(ioc) == MPTMQ_STATE_RUNNING && !ioc->removing)
-		scsi_scan_host(ioc->shost);
+	for (;;) {
+		spin_lock_irq(&ioc->event_lock);
+		have = ioc->event_count > 0;
+		if (have) {
+			rec = ioc->event_ring[ioc->event_head];
+			ioc->event_head = (ioc->event_head + 1) % MPTMQ_EVENT_RING;
+			ioc->event_count--;
+		}
+		overflow = ioc->event_overflow;
+		ioc->event_overflow = false;
+		spin_unlock_irq(&ioc->event_lock);
+		if (overflow) {
+			/* Dropped events may have been topology changes: look again. */
+			struct mptmq_event_rec rescan = { .event = MPI_EVENT_RESCAN,
+							  .continuation = true };
+
+			mptmq_event_handle(ioc, &rescan);
+		}
+		if (!have)
+			break;
+		if (rec.ack)
+			mptmq_event_ack(ioc, &rec);
+		if (!rec.continuation && rec.event != MPI_EVENT_EVENT_CHANGE)
+			rearm = true;
+		mptmq_event_handle(ioc, &rec);
+	}
+	if (rearm && !ioc->removing) {
+		/* The IOC gave the EventNotification frame back: post it again. */
+		mutex_lock(&ioc->ioc_mutex);
+		if (mptmq_state(ioc) == MPTMQ_STATE_RUNNING)
+			mptmq_events_enable(ioc);
+		mutex_unlock(&ioc->ioc_mutex);
+	}
+}
+
+/**
+ * mptmq_inject_event_write() - debugfs inject_event write
+ * @file: the debugfs file; private_data is the IOC
+ * @ubuf: "EVENT REASON BUS ID"
+ * @count: bytes in @ubuf
+ * @ppos: unused
+ *
+ * Queues EVENT (normally 0x0f, SAS_DEVICE_STATUS_CHANGE) with that reason
+ * code and firmware id as if the IOC had sent it, without an ack request
+ * (the IOC never saw it), so the event path can be tested on firmware
+ * that sends no events (QEMU's model).
+ *
+ * Context: process.
+ * Return: @count or a negative errno.
+ */
+static ssize_t mptmq_inject_event_write(struct file *file, const char __user *ubuf,
+					size_t count, loff_t *ppos)
+{
+	struct mptmq_ioc *ioc = file->private_data;
+	struct mptmq_event_rec rec = { .continuation = true };
+	struct mpi_event_sas_device_status *ds = (void *)rec.data;
+	unsigned int reason, bus, id;
+	char buf[64];
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = 0;
+	if (sscanf(buf, "%i %i %u %u", &rec.event, &reason, &bus, &id) != 4 ||
+	    reason > 0xff || bus > 0xff || id > 0xff)
+		return -EINVAL;
+	BUILD_BUG_ON(sizeof(*ds) > sizeof(rec.data));
+	ds->reason_code = reason;
+	ds->bus = bus;
+	ds->target_id = id;
+	rec.dwords = sizeof(*ds) / 4;
+	dev_info(&ioc->pdev->dev, "debugfs: injecting event 0x%02x, reason 0x%02x, id %u:%u\n",
+		 rec.event, reason, bus, id);
+	mptmq_event_queue(ioc, &rec);
+	return count;
+}
+
+static const struct file_operations mptmq_inject_event_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= mptmq_inject_event_write,
+	.llseek	= noop_llseek,
+};
+
+/**
+ * mptmq_event_debugfs_init() - add inject_event to the IOC's debugfs directory
+ * @ioc: the IOC, its debugfs directory created
+ *
+ * Context: probe.
+ */
+void mptmq_event_debugfs_init(struct mptmq_ioc *ioc)
+{
+	debugfs_create_file("inject_event", 0200, ioc->debugfs, ioc, &mptmq_inject_event_fops);
 }

@@ -140,8 +140,7 @@ static int mptmq_issue_tm(struct mptmq_ioc *ioc, struct scsi_device *sdev, u8 ty
 	in->reply_len = 0;
 
 	req = mptmq_internal_frame(ioc, slot);
-	req->target_id = sdev->id;
-	req->bus = sdev->channel;
+	mptmq_fw_addr(sdev, &req->bus, &req->target_id);
 	req->function = MPI_FUNCTION_SCSI_TASK_MGMT;
 	req->task_type = type;
 	req->msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | slot);

@@ -48,6 +48,8 @@ static struct scsi_host_template mptmq_sht = {
 	.info			= mptmq_info,
 	.queuecommand		= mptmq_queuecommand,
 	MPTMQ_SHT_SDEV_CONFIGURE,
+	.target_alloc		= mptmq_target_alloc,
+	.target_destroy		= mptmq_target_destroy,
 	.change_queue_depth	= scsi_change_queue_depth,
 	.eh_timed_out		= mptmq_eh_timed_out,
 	.eh_abort_handler	= mptmq_eh_abort,
@@ -176,10 +178,11 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ioc->state = MPTMQ_STATE_INIT;
 	mutex_init(&ioc->ioc_mutex);
 	mutex_init(&ioc->tm_mutex);
+	mutex_init(&ioc->cfg_mutex);
+	spin_lock_init(&ioc->event_lock);
 	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
 		init_completion(&ioc->internal[i].done);
-	INIT_WORK(&ioc->event_ack_work, mptmq_event_ack_work);
-	INIT_WORK(&ioc->rescan_work, mptmq_rescan_work);
+	INIT_WORK(&ioc->event_work, mptmq_event_work);
 	INIT_WORK(&ioc->reset_work, mptmq_reset_work);
 	pci_set_drvdata(pdev, ioc);
 
@@ -210,6 +213,9 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto stop_ioc;
 
 	mptmq_set_limits(ioc);
+	ret = mptmq_sas_attach(ioc);
+	if (ret)
+		goto stop_ioc;
 	ret = scsi_add_host(shost, &pdev->dev);
 	if (ret)
 		goto stop_ioc;
@@ -220,11 +226,15 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 ioc->msi ? "MSI" : "INTx", shost->max_id);
 	mptmq_watchdog_start(ioc);
 	mptmq_debugfs_init(ioc);
-	scsi_scan_host(shost);
+	mptmq_event_debugfs_init(ioc);
+	/* A SAS host's devices are scanned as discovery adds them. */
+	if (!mptmq_sas_start(ioc))
+		scsi_scan_host(shost);
 	return 0;
 
 stop_ioc:
 	mptmq_ioc_stop(ioc);
+	mptmq_sas_free(ioc);	/* after the IOC stopped: it DMAs into the page buffer */
 	mptmq_free_irq(ioc);
 free_mem:
 	mptmq_mem_free(ioc);
@@ -246,13 +256,15 @@ static void mptmq_remove(struct pci_dev *pdev)
 	ioc->removing = true;
 	mptmq_debugfs_exit(ioc);
 	mptmq_watchdog_stop(ioc);
-	cancel_work_sync(&ioc->rescan_work);
 	/* A surprise removal must not leave commands waiting for a dead IOC. */
 	if (!pci_device_is_present(pdev))
 		mptmq_ioc_mark_dead(ioc, "device removed");
+	cancel_work_sync(&ioc->event_work);
+	mptmq_sas_stop(ioc);
 	scsi_remove_host(ioc->shost);
-	cancel_work_sync(&ioc->event_ack_work);
+	cancel_work_sync(&ioc->event_work);
 	mptmq_ioc_stop(ioc);
+	mptmq_sas_free(ioc);
 	mptmq_free_irq(ioc);
 	mptmq_mem_free(ioc);
 	pci_iounmap(pdev, ioc->regs);
@@ -299,10 +311,15 @@ static int __init mptmq_init(void)
 {
 	int ret;
 
+	ret = mptmq_sas_register();
+	if (ret)
+		return ret;
 	mptmq_debugfs_register();
 	ret = pci_register_driver(&mptmq_pci_driver);
-	if (ret)
+	if (ret) {
 		mptmq_debugfs_unregister();
+		mptmq_sas_unregister();
+	}
 	return ret;
 }
 
@@ -310,6 +327,7 @@ static void __exit mptmq_exit(void)
 {
 	pci_unregister_driver(&mptmq_pci_driver);
 	mptmq_debugfs_unregister();
+	mptmq_sas_unregister();
 }
 
 module_init(mptmq_init);

@@ -95,6 +95,11 @@ mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scm
 		mptmq_finish_now(scmd, DID_ERROR);
 		return 0;
 	}
+	/* A device that left the SAS topology: fail at once, do not send. */
+	if (unlikely(mptmq_target_gone(scmd->device))) {
+		mptmq_finish_now(scmd, DID_NO_CONNECT);
+		return 0;
+	}
 
 	switch (scmd->sc_data_direction) {
 	case DMA_TO_DEVICE:
@@ -136,8 +141,7 @@ mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scm
 
 	req = mptmq_frame(ioc, tag);
 	memset(req, 0, sizeof(*req));
-	req->target_id = scmd->device->id;
-	req->bus = scmd->device->channel;
+	mptmq_fw_addr(scmd->device, &req->bus, &req->target_id);
 	req->function = MPI_FUNCTION_SCSI_IO_REQUEST;
 	req->cdb_length = scmd->cmd_len;
 	req->sense_buffer_length = MPTMQ_SENSE_SIZE;
