@@ -138,6 +138,32 @@ in_root()
 	' sidroot "$root" "$@"
 }
 
+# checker_valid ROOT KVER - give the headers the scripts/checker-valid.sh
+# their Makefile runs before C=1/C=2 (Debian's linux-headers package leaves
+# it out, and without it kbuild switches sparse off with only a warning).
+# Ours prints 1 when the checker parses code using __typeof_unqual__
+# without an error, the test the kernel's version makes.
+checker_valid()
+{
+	local src f
+	src=$(sed -n 's|^include \(/.*\)/Makefile$|\1|p' "$1/usr/src/linux-headers-$2/Makefile")
+	[[ -n $src ]] || src=/usr/src/linux-headers-$2
+	f=$1$src/scripts/checker-valid.sh
+	[[ -e $f ]] && return 0
+	cat >"$f" <<-'EOF'
+	#!/bin/sh
+	# Added by mptmq's selftests/vm/sidroot.sh (absent from Debian's headers).
+	# checker-valid.sh CHECKER FLAGS... - print 1 when CHECKER parses code
+	# using __typeof_unqual__ without an error, else 0.
+	command -v "$1" >/dev/null 2>&1 || { echo 0; exit 0; }
+	t=$(mktemp --suffix=.c) || exit 1
+	printf 'static inline int u(const int *q)\n{\n\t__typeof_unqual__(*q) v = *q;\n\treturn v;\n}\n' >"$t"
+	if "$@" "$t" 2>&1 | grep -q error; then echo 0; else echo 1; fi
+	rm -f "$t"
+	EOF
+	chmod 0755 "$f"
+}
+
 # build_root KVER DIR - debootstrap unstable into DIR, then install the
 # kernel and the packages inside it; the stamp last.
 build_root()
@@ -175,6 +201,7 @@ build_root()
 	fi
 	[[ -e $tmp/boot/vmlinuz-$kver && -e $tmp/lib/modules/$kver/build/Makefile ]] ||
 		die "no kernel $kver with headers in $tmp"
+	checker_valid "$tmp" "$kver"
 	# The guest mounts 9p over these at boot; a fresh machine-id per boot.
 	: >"$tmp/etc/machine-id"
 	rm -rf "$dir"
