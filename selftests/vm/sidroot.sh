@@ -18,7 +18,8 @@
 #            on stderr (0 when reused).
 #   path     print the newest complete root (no network, no building)
 #   kver     print the kernel release of that root
-#   run CMD  run CMD as root inside the newest complete root, with /proc,
+#   run CMD  run CMD as root inside the newest complete root (or
+#            MPTMQ_SIDROOT), with /proc,
 #            /sys, /dev and the tree and its output directory (MPTMQ_TREE,
 #            MPTMQ_OUT) bind-mounted at the same paths; CMD's status
 #   release  print the root's unstable kernel package version
@@ -122,7 +123,7 @@ newest_root()
 # nothing stays mounted when CMD ends.
 in_root()
 {
-	local root=$1 b
+	local root=$1
 	shift
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m --propagation private bash -c '
@@ -251,7 +252,7 @@ main()
 		cat "$root/.mptmq-kernel-version"
 		;;
 	run)
-		root=$(newest_root) || exit 1
+		root=${MPTMQ_SIDROOT:-$(newest_root)} || exit 1
 		BIND="$TREE $OUT" in_root "$root" "$@"
 		;;
 	*)
