@@ -319,7 +319,7 @@ sid_setup()
 
 	sid_wanted || return 0
 	if SID_ROOT=$(bash "$SELFTESTS/vm/sidroot.sh" setup 2>"$log"); then
-		echo "sid-root: set-up $((SECONDS - start)) s ($(sed -n 's/^sidroot: set-up //p' "$log"))"
+		echo "sid-root: set-up $((SECONDS - start)) s ($(sed -n 's/^sidroot: set-up [0-9]* s (\(.*\))$/\1/p' "$log"))"
 		result PASS "sid-root" "${SID_ROOT##*/sid-root-}"
 	else
 		SID_ROOT=""

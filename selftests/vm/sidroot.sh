@@ -229,7 +229,7 @@ do_setup()
 	fi
 	if [[ ! -e $dir/$STAMP ]]; then
 		build_root "$kver" "$dir"
-		log "set-up $((SECONDS - start)) s ($dir)"
+		log "set-up $((SECONDS - start)) s (built $dir)"
 	else
 		log "set-up 0 s (reused $dir)"
 	fi
