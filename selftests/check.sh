@@ -2,11 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh - everything "make check" runs:
+#   0. the Debian-unstable root of the newest-kernel lane ("sid"), when an
+#      entry names it: vm/sidroot.sh setup (cached; its set-up time is
+#      printed on a line of its own);
 #   1. per kernel: build mptmq.ko with W=1 (any compiler or modpost warning
-#      fails), then run sparse over it (C=2; any report fails);
+#      fails), then run sparse over it (C=2; any report fails); the sid
+#      kernel's build runs inside the unstable root with its compiler;
 #   2. the host-side unit tests (selftests/unit, ASan + UBSan);
 #   3. dkms-setup.sh install (so test_dkms has a DKMS-installed module to
-#      find; removed again when check.sh exits);
+#      find; removed again when check.sh exits), on the host and inside the
+#      unstable root;
 #   4. the VM selftest suite for each entry of the matrix and the
 #      error-handling suite (selftests/eh/run.sh) for each entry of the EH
 #      matrix, up to MPTMQ_CHECK_JOBS VMs at a time.
@@ -14,19 +19,22 @@
 # last line "N passed, N failed".  Exit status 1 if anything failed.
 #
 # Environment:
-#   MPTMQ_CHECK_KERNELS  kernel series to build for (default "6.1 6.12";
-#                        empty: no builds)
+#   MPTMQ_CHECK_KERNELS  kernel series to build for (default "6.1 6.12 sid";
+#                        sid: the newest Debian-unstable kernel, see
+#                        vm/sidroot.sh; empty: no builds)
 #   MPTMQ_CHECK_MATRIX   VM runs, "KERNEL:DRIVER[:OPT=VAL,...]" separated by
 #                        spaces; OPT is msi, bridge (default on/off as in
 #                        run.sh) or fixture (suite, or sas: the SAS naming and
 #                        hot-plug tests on their own disks).  Default
 #                        "6.1:mptmq:msi=off 6.12:mptmq:msi=on
 #                        6.12:mptsas:msi=on 6.1:mptmq:fixture=sas
-#                        6.12:mptsas:fixture=sas" (the reference keeps the tests
+#                        6.12:mptsas:fixture=sas sid:mptmq:msi=on
+#                        sid:mptsas:msi=on" (the reference keeps the tests
 #                        honest: every test must pass with it too, or skip
 #                        where it checks mptmq-only features); empty: no VMs
 #   MPTMQ_CHECK_EH       EH suite runs, "KERNEL:DRIVER[:msi=on|off]" (default
-#                        "6.1:mptmq:msi=off 6.12:mptmq:msi=on"; empty: none)
+#                        "6.1:mptmq:msi=off 6.12:mptmq:msi=on sid:mptmq:msi=on";
+#                        empty: none)
 #   MPTMQ_CHECK_UNIT     0 to skip the unit tests
 #   MPTMQ_CHECK_DKMS     0 to skip the DKMS install (test_dkms then skips)
 #   MPTMQ_CHECK_TESTS    test subset, e.g. "probe data" (default: all)
@@ -43,9 +51,9 @@ SELFTESTS=$(cd "$(dirname "$0")" && pwd)
 . "$SELFTESTS/vm/vmlib.sh"
 
 # Set but empty means none (no builds / no VMs).
-KERNELS=${MPTMQ_CHECK_KERNELS-6.1 6.12}
-MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on 6.1:mptmq:fixture=sas 6.12:mptsas:fixture=sas}
-EH_MATRIX=${MPTMQ_CHECK_EH-6.1:mptmq:msi=off 6.12:mptmq:msi=on}
+KERNELS=${MPTMQ_CHECK_KERNELS-6.1 6.12 sid}
+MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on 6.1:mptmq:fixture=sas 6.12:mptsas:fixture=sas sid:mptmq:msi=on sid:mptsas:msi=on}
+EH_MATRIX=${MPTMQ_CHECK_EH-6.1:mptmq:msi=off 6.12:mptmq:msi=on sid:mptmq:msi=on}
 TESTS=${MPTMQ_CHECK_TESTS:-}
 JOBS=${MPTMQ_CHECK_JOBS:-2}
 CHECK_OUT=$VM_OUT/check
@@ -267,7 +275,9 @@ unit_tests()
 	fi
 }
 
-# dkms_setup - install the tree with DKMS for test_dkms (removed at exit).
+# dkms_setup - install the tree with DKMS for test_dkms (removed at exit):
+# on the host (its kernels) and, when the sid lane is set up, inside the
+# unstable root (its kernel; the guest boots that root).
 DKMS_INSTALLED=0
 dkms_setup()
 {
@@ -279,21 +289,82 @@ dkms_setup()
 	4) result SKIP "dkms-install" "DKMS is not installed" ;;
 	*) tail -n 15 "$log" | sed 's/^/    /'; result FAIL "dkms-install" "$log" ;;
 	esac
+	sid_dkms_setup
 }
 
 dkms_cleanup()
 {
+	sid_dkms_cleanup
 	((DKMS_INSTALLED)) || return 0
 	DKMS_INSTALLED=0
 	bash "$SELFTESTS/dkms-setup.sh" remove >>"$CHECK_OUT/dkms-setup.log" 2>&1 ||
 		echo "check: dkms-setup.sh remove failed, see $CHECK_OUT/dkms-setup.log"
 }
 
+# ------------------------------------------- the newest-kernel (sid) lane
+# The Debian-unstable root (vm/sidroot.sh) holds the newest kernel, its
+# headers and compiler; matrix entries and kernels named "sid" use it.
+
+SID_ROOT=""
+SID_DKMS_INSTALLED=0
+
+# sid_wanted - some kernel or matrix entry names the sid lane.
+sid_wanted()
+{
+	[[ " $KERNELS $MATRIX $EH_MATRIX " =~ [[:space:]]sid[[:space:]:] ]]
+}
+
+# sid_setup - build or reuse the unstable root; one result, and its set-up
+# time on a line of its own.
+sid_setup()
+{
+	local log=$CHECK_OUT/sid-root.log start=$SECONDS
+
+	sid_wanted || return 0
+	if SID_ROOT=$(bash "$SELFTESTS/vm/sidroot.sh" setup 2>"$log"); then
+		echo "sid-root: set-up $((SECONDS - start)) s ($(sed -n 's/^sidroot: set-up [0-9]* s (\(.*\))$/\1/p' "$log"))"
+		result PASS "sid-root" "${SID_ROOT##*/sid-root-}"
+	else
+		SID_ROOT=""
+		tail -n 15 "$log" | sed 's/^/    /'
+		result FAIL "sid-root" "$log"
+	fi
+}
+
+# sid_dkms MODE - dkms-setup.sh MODE inside the unstable root.
+sid_dkms()
+{
+	MPTMQ_SIDROOT=$SID_ROOT MPTMQ_TREE=$VM_TREE MPTMQ_OUT=$VM_OUT \
+		bash "$SELFTESTS/vm/sidroot.sh" run bash "$SELFTESTS/dkms-setup.sh" "$1"
+}
+
+sid_dkms_setup()
+{
+	local log=$CHECK_OUT/dkms-setup-sid.log rc=0
+
+	[[ -n $SID_ROOT ]] || return 0
+	sid_dkms install >"$log" 2>&1 || rc=$?
+	case $rc in
+	0) SID_DKMS_INSTALLED=1; result PASS "dkms-install/sid" ;;
+	*) tail -n 15 "$log" | sed 's/^/    /'; result FAIL "dkms-install/sid" "$log" ;;
+	esac
+}
+
+sid_dkms_cleanup()
+{
+	((SID_DKMS_INSTALLED)) || return 0
+	SID_DKMS_INSTALLED=0
+	sid_dkms remove >>"$CHECK_OUT/dkms-setup-sid.log" 2>&1 ||
+		echo "check: dkms-setup.sh remove in the unstable root failed, see $CHECK_OUT/dkms-setup-sid.log"
+}
+# ----------------------------------------------------- end of the sid lane
+
 main()
 {
 	local k start=$SECONDS
 
 	mkdir -p "$CHECK_OUT"
+	sid_setup
 	if [[ ${MPTMQ_CHECK_BUILD:-1} != 0 ]]; then
 		for k in $KERNELS; do
 			build_kernel "$k"

@@ -6,8 +6,9 @@
 #   install  copy this tree's module sources (Kbuild, Makefile, dkms.conf,
 #            drivers/, include/; no build products) to /usr/src/mptmq-<version>,
 #            "dkms add" them, then "dkms build" and "dkms install" for each
-#            kernel: the given releases, or every installed kernel >= 6.1 with
-#            its build tree (/lib/modules/<kver>/build).  Idempotent: when the
+#            kernel: the given releases, or every installed kernel in the
+#            range dkms.conf accepts (6.1 to 7.2) with its build tree
+#            (/lib/modules/<kver>/build).  Idempotent: when the
 #            sources in /usr/src already match the tree and every kernel has
 #            the module installed, nothing is rebuilt.
 #   remove   "dkms remove --all" and delete /usr/src/mptmq-<version>.
@@ -49,13 +50,22 @@ tree_version()
 	echo "$v"
 }
 
-# supported KVER - 6.1 or later (BUILD_EXCLUSIVE_KERNEL_MIN in dkms.conf).
+# supported KVER - KVER is in the range dkms.conf's BUILD_EXCLUSIVE_KERNEL
+# accepts (the kernels mptmq is built and tested on).
 supported()
 {
-	local major minor
-	IFS=.- read -r major minor _ <<<"$1"
-	[[ $major =~ ^[0-9]+$ && $minor =~ ^[0-9]+$ ]] || return 1
-	((major > 6 || (major == 6 && minor >= 1)))
+	local re
+	re=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"$/\1/p' "$TREE/dkms.conf")
+	[[ -n $re && $1 =~ $re ]]
+}
+
+# range - the tested range as dkms.conf states it, "MIN to MAX".
+range()
+{
+	local min max
+	min=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL_MIN="\(.*\)"$/\1/p' "$TREE/dkms.conf")
+	max=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL_MAX="\([0-9]*\.[0-9]*\).*"$/\1/p' "$TREE/dkms.conf")
+	echo "$min to $max"
 }
 
 # default_kernels - every installed kernel that can build the module.
@@ -63,7 +73,12 @@ default_kernels()
 {
 	local k
 	for k in $(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V); do
-		[[ -e /lib/modules/$k/build/Makefile ]] && supported "$k" && echo "$k"
+		[[ -e /lib/modules/$k/build/Makefile ]] || continue
+		if supported "$k"; then
+			echo "$k"
+		else
+			log "$k: skipped, mptmq is built and tested on Linux $(range) only"
+		fi
 	done
 }
 
@@ -114,9 +129,10 @@ do_install()
 	src=/usr/src/$NAME-$ver
 
 	((${#kernels[@]})) || mapfile -t kernels < <(default_kernels)
-	((${#kernels[@]})) || die "no installed kernel >= 6.1 with a build tree"
+	((${#kernels[@]})) || die "no installed kernel in $(range) with a build tree"
 	for k in "${kernels[@]}"; do
-		supported "$k" || die "$k: mptmq needs Linux 6.1 or later"
+		supported "$k" ||
+			die "$k: refused, mptmq is built and tested on Linux $(range) only (dkms.conf BUILD_EXCLUSIVE_KERNEL)"
 		[[ -e /lib/modules/$k/build/Makefile ]] || die "$k: no /lib/modules/$k/build (headers)"
 	done
 

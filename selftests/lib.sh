@@ -390,13 +390,16 @@ mpt_require_driver()
 
 # sg_turs_retry DEV [TRIES] - TEST UNIT READY, retried to swallow the Unit
 # Attention a reset leaves behind.
+# Sent with sg_raw: sg_turs 1.48 (Debian unstable) sends no command at all
+# ("No SCSI command (cdb) given", "bad pass-through setup") and exits 0.
 sg_turs_retry()
 {
-	local i
+	local i out
 	for ((i = 0; i < ${2:-3}; i++)); do
-		sg_turs "$1" && return 0
+		out=$(sg_raw "$1" 00 00 00 00 00 00 2>&1) && return 0
 		sleep 0.5
 	done
+	echo "$out"
 	return 1
 }
 
@@ -420,9 +423,29 @@ dmesg_new()
 	dmesg | tail -n +"$((${DMESG_MARK:-0} + 1))"
 }
 
-# dmesg_problems - print the problem lines since dmesg_mark; succeed if
-# there are none.
+# Known reports from code that is not ours, each with its reason; such a
+# report (its first line through "---[ end trace", at most 80 lines) is not
+# a problem.  It stays in results/test_*.dmesg.
+#  - UBSAN in the in-kernel mptsas.c: mptsas_probe() reads ioc->pfacts[]
+#    (2 entries) for each of the IOC's NumberOfPorts, and QEMU's mptsas1068
+#    reports 8 ports (research/qemu-mptsas.md).  Kernels built with
+#    CONFIG_UBSAN_BOUNDS (Debian unstable's 7.2) report the out-of-bounds
+#    read on the reference driver's probe; 6.1 and 6.12 are built without.
+DMESG_KNOWN='UBSAN: array-index-out-of-bounds in .*drivers/message/fusion/mptsas[.]c:'
+
+# dmesg_unknown - the kernel log lines since dmesg_mark without the known
+# reports.
+dmesg_unknown()
+{
+	dmesg_new | KNOWN=$DMESG_KNOWN awk '
+		!skip && $0 ~ ENVIRON["KNOWN"] { skip = 80 }
+		!skip { print; next }
+		/---\[ end trace/ || --skip == 0 { skip = 0 }'
+}
+
+# dmesg_problems - print the problem lines since dmesg_mark (known reports
+# left out); succeed if there are none.
 dmesg_problems()
 {
-	! dmesg_new | grep -E "$DMESG_PROBLEMS"
+	! dmesg_unknown | grep -E "$DMESG_PROBLEMS"
 }

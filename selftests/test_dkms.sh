@@ -117,6 +117,9 @@ esac
 PCI_DEV=$(mpt_pci_dev) || ktap_skip_all "no LSI SAS1068 PCI function (1000:0054)"
 BIND=$(bind_tool) || ktap_skip_all "tools/mptmq-bind not found (set MPTMQ_BIND)"
 modinfo mptsas >/dev/null 2>&1 || ktap_skip_all "no mptsas module for $KVER"
+# No udev in the guest: the disk and sg drivers are loaded here, as
+# load_driver does (run alone, no earlier test has done it).
+modprobe -a scsi_mod sd_mod sg || ktap_skip_all "cannot load sd_mod and sg"
 ktap_print_header
 ktap_set_plan 7
 ktap_print_msg "kernel $KVER, DKMS module $DKMS_KO, in-kernel $(modinfo -n mptsas)"

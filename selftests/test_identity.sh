@@ -12,11 +12,14 @@ set -uo pipefail
 inquiry()
 {
 	local out
-	out=$(sg_inq "$SG") || return 1
+	# The serial from its VPD page: sg_inq 1.48 (Debian unstable) no
+	# longer adds it to the standard INQUIRY's output, 1.46 did; sg_vpd
+	# 1.48 calls it "Product serial number", 1.46 "Unit serial number".
+	out=$(sg_inq "$SG" && sg_vpd -p sn "$SG") || return 1
 	echo "$out" | grep -E 'Peripheral device type|Vendor|Product id|serial'
 	grep -q 'Peripheral device type: disk' <<<"$out" &&
 		grep -qE 'Vendor identification: QEMU' <<<"$out" &&
-		grep -qE "Unit serial number: $(disk_get "$1" SERIAL)\$" <<<"$out"
+		grep -qE "(Unit|Product) serial number: $(disk_get "$1" SERIAL)\$" <<<"$out"
 }
 
 # capacity NAME - READ CAPACITY(16): blocks x block length = manifest size.

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # test_probe.sh - the controller binds to the driver under test, its SCSI
-# host appears, and lsscsi lists every manifest disk at its expected C:T:L.
+# host appears, lsscsi lists every manifest disk at its expected C:T:L, and
+# every disk has the queue depth the driver's configure callback sets.
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -78,9 +79,26 @@ no_extra_devices()
 	((n == ${#MPT_DISKS[@]}))
 }
 
+# queue_depth - every disk is queued with simple tags at depth 64: what the
+# reference mptsas gives a SAS disk (mptscsih: MPT_SCSI_CMD_PER_DEV_HIGH;
+# seen on 7.2) and mptmq's configure callback sets on QEMU's IOC (64, its
+# 121 commands being more).  Where that callback never runs (a compat.h
+# shim naming the wrong template member) the host's cmd_per_lun, 7, stays.
+queue_depth()
+{
+	local d dev qd qt rc=0
+	for d in "${MPT_DISKS[@]}"; do
+		dev=/sys/class/scsi_device/$(disk_hctl "$d")/device
+		qd=$(<"$dev/queue_depth") && qt=$(<"$dev/queue_type") || return 1
+		echo "$d: queue_depth $qd, queue_type $qt"
+		[[ $qd == 64 && $qt == simple ]] || rc=1
+	done
+	return "$rc"
+}
+
 mpt_load_manifest
 ktap_print_header
-ktap_set_plan $((6 + ${#MPT_DISKS[@]}))
+ktap_set_plan $((7 + ${#MPT_DISKS[@]}))
 
 PCI_DEV=$(mpt_pci_dev) || ktap_exit_fail_msg "no LSI SAS1068 PCI function (1000:0054)"
 if driver_loaded; then
@@ -96,4 +114,5 @@ for d in "${MPT_DISKS[@]}"; do
 	ktap_check "lsscsi_$d" disk_listed "$d"
 done
 ktap_check no_extra_devices no_extra_devices
+ktap_check queue_depth queue_depth
 ktap_finished

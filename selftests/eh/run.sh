@@ -7,7 +7,8 @@
 # the in-kernel reference mptsas.
 #
 # Usage: selftests/eh/run.sh [options] [TEST...]
-#   --kernel VER     Debian kernel series or release (default 6.1)
+#   --kernel VER     Debian kernel series or release (default 6.1; sid: the
+#                    newest Debian-unstable root's, see vm/run.sh)
 #   --driver NAME    mptmq (default) or mptsas
 #   --msi on|off     MSI on the HBA and in the driver (default off)
 #   --ko PATH        mptmq.ko to load (default: built from this tree into
@@ -56,7 +57,7 @@ eh_build_module()
 	rm -rf "$d"
 	mkdir -p "$d"
 	cp -r "$VM_TREE"/{Kbuild,drivers,include} "$d/"
-	make -C "/lib/modules/$kver/build" M="$d" modules >"$VM_OUT/eh/build-$kver.log" 2>&1 || {
+	vm_make_module "$kver" "$d" >"$VM_OUT/eh/build-$kver.log" 2>&1 || {
 		tail -n 20 "$VM_OUT/eh/build-$kver.log" >&2
 		return 1
 	}

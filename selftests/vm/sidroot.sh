@@ -18,7 +18,8 @@
 #            on stderr (0 when reused).
 #   path     print the newest complete root (no network, no building)
 #   kver     print the kernel release of that root
-#   run CMD  run CMD as root inside the newest complete root, with /proc,
+#   run CMD  run CMD as root inside the newest complete root (or
+#            MPTMQ_SIDROOT), with /proc,
 #            /sys, /dev and the tree and its output directory (MPTMQ_TREE,
 #            MPTMQ_OUT) bind-mounted at the same paths; CMD's status
 #   release  print the root's unstable kernel package version
@@ -122,7 +123,7 @@ newest_root()
 # nothing stays mounted when CMD ends.
 in_root()
 {
-	local root=$1 b
+	local root=$1
 	shift
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m --propagation private bash -c '
@@ -136,6 +137,32 @@ in_root()
 		exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 			HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
 	' sidroot "$root" "$@"
+}
+
+# checker_valid ROOT KVER - give the headers the scripts/checker-valid.sh
+# their Makefile runs before C=1/C=2 (Debian's linux-headers package leaves
+# it out, and without it kbuild switches sparse off with only a warning).
+# Ours prints 1 when the checker parses code using __typeof_unqual__
+# without an error, the test the kernel's version makes.
+checker_valid()
+{
+	local src f
+	src=$(sed -n 's|^include \(/.*\)/Makefile$|\1|p' "$1/usr/src/linux-headers-$2/Makefile")
+	[[ -n $src ]] || src=/usr/src/linux-headers-$2
+	f=$1$src/scripts/checker-valid.sh
+	[[ -e $f ]] && return 0
+	cat >"$f" <<-'EOF'
+	#!/bin/sh
+	# Added by mptmq's selftests/vm/sidroot.sh (absent from Debian's headers).
+	# checker-valid.sh CHECKER FLAGS... - print 1 when CHECKER parses code
+	# using __typeof_unqual__ without an error, else 0.
+	command -v "$1" >/dev/null 2>&1 || { echo 0; exit 0; }
+	t=$(mktemp --suffix=.c) || exit 1
+	printf 'static inline int u(const int *q)\n{\n\t__typeof_unqual__(*q) v = *q;\n\treturn v;\n}\n' >"$t"
+	if "$@" "$t" 2>&1 | grep -q error; then echo 0; else echo 1; fi
+	rm -f "$t"
+	EOF
+	chmod 0755 "$f"
 }
 
 # build_root KVER DIR - debootstrap unstable into DIR, then install the
@@ -175,6 +202,7 @@ build_root()
 	fi
 	[[ -e $tmp/boot/vmlinuz-$kver && -e $tmp/lib/modules/$kver/build/Makefile ]] ||
 		die "no kernel $kver with headers in $tmp"
+	checker_valid "$tmp" "$kver"
 	# The guest mounts 9p over these at boot; a fresh machine-id per boot.
 	: >"$tmp/etc/machine-id"
 	rm -rf "$dir"
@@ -201,7 +229,7 @@ do_setup()
 	fi
 	if [[ ! -e $dir/$STAMP ]]; then
 		build_root "$kver" "$dir"
-		log "set-up $((SECONDS - start)) s ($dir)"
+		log "set-up $((SECONDS - start)) s (built $dir)"
 	else
 		log "set-up 0 s (reused $dir)"
 	fi
@@ -224,7 +252,7 @@ main()
 		cat "$root/.mptmq-kernel-version"
 		;;
 	run)
-		root=$(newest_root) || exit 1
+		root=${MPTMQ_SIDROOT:-$(newest_root)} || exit 1
 		BIND="$TREE $OUT" in_root "$root" "$@"
 		;;
 	*)

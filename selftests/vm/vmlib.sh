@@ -7,9 +7,12 @@
 #
 # Source this file; it defines functions and VM_* defaults only.
 #
-# The guest's root is the host's own / shared read-only over 9p, so every
-# host path (this tree, fio, sg3_utils, /lib/modules/$KVER) exists in the
-# guest at the same path.  A per-run directory ($VM_RUNDIR, under out/) is
+# The guest's root is a directory tree shared read-only over 9p: the host's
+# own / for the host's kernels, so every host path (this tree, fio,
+# sg3_utils, /lib/modules/$KVER) exists in the guest at the same path; for
+# the newest-kernel lane the Debian-unstable root of vm/sidroot.sh, with
+# the host's / shared too and the tree and its output directory bound from
+# it at their host paths.  A per-run directory ($VM_RUNDIR, under out/) is
 # shared read-write on top of itself: the manifest, the disk images, the
 # guest's output and its exit code travel through it.
 #
@@ -26,6 +29,8 @@
 #
 # Settings (set them before vm_run; vm_defaults fills in what is unset):
 #   VM_KVER      kernel release under /lib/modules (required; vm_pick_kernel)
+#   VM_ROOT      the guest's root directory, which holds /boot/vmlinuz-$VM_KVER
+#                and /lib/modules/$VM_KVER (default: vm_kernel_root)
 #   VM_DRIVER    mptsas|mptmq: recorded in the manifest; mptmq also puts
 #                modprobe.blacklist=mptsas,mptspi,mptbase on the command line
 #   VM_MSI       on|off: the mptsas1068 msi= property; recorded in the manifest
@@ -73,21 +78,68 @@ vm_defaults()
 	: "${VM_CONSOLE:=file}" "${VM_APPEND_EXTRA:=}"
 }
 
+# vm_roots - the roots kernels are installed in: the host's /, then every
+# complete Debian-unstable root of vm/sidroot.sh (oldest kernel first).
+vm_roots()
+{
+	local r
+	echo /
+	for r in "${MPTMQ_CACHE:-/var/cache/mptmq}"/sid-root-*/; do
+		[[ -e $r.mptmq-complete ]] && echo "${r%/}"
+	done | sort -V
+}
+
+# vm_root_path ROOT PATH - PATH inside ROOT.
+vm_root_path()
+{
+	[[ $1 == / ]] && echo "$2" || echo "$1$2"
+}
+
+# vm_kernel_root KVER - print the root that holds kernel KVER (its
+# /boot/vmlinuz and /lib/modules), the host's / first.
+vm_kernel_root()
+{
+	local r
+	while read -r r; do
+		if [[ -d $(vm_root_path "$r" "/lib/modules/$1") &&
+		      -e $(vm_root_path "$r" "/boot/vmlinuz-$1") ]]; then
+			echo "$r"
+			return 0
+		fi
+	done < <(vm_roots)
+	vm_log "kernel $1 is installed in no root (/ or ${MPTMQ_CACHE:-/var/cache/mptmq}/sid-root-*)"
+	return 1
+}
+
 # vm_pick_kernel SERIES - print the newest installed Debian kernel release of
-# SERIES ("6.1", "6.12", ...), or SERIES itself when it is a full release
-# present in /lib/modules.  Only releases with /boot/vmlinuz-* count.
+# SERIES ("6.1", "6.12", "7.2", ...), or SERIES itself when it is a full
+# release; "sid" (or "unstable") is the kernel of the newest unstable root
+# (vm/sidroot.sh setup builds it).  Kernels of the host and of the unstable
+# roots count; only releases with /boot/vmlinuz-* do.
 vm_pick_kernel()
 {
-	local want=$1 k best=""
+	local want=$1 k r best=""
 
-	if [[ -d /lib/modules/$want && -e /boot/vmlinuz-$want ]]; then
+	case $want in
+	sid|unstable)
+		r=$(vm_roots | tail -n 1)
+		if [[ $r == / ]]; then
+			vm_log "no Debian-unstable root: run selftests/vm/sidroot.sh setup"
+			return 1
+		fi
+		echo "${r##*/sid-root-}"
+		return 0
+		;;
+	esac
+	if vm_kernel_root "$want" >/dev/null 2>&1; then
 		echo "$want"
 		return 0
 	fi
 	# "6.1" must match 6.1.0-56-amd64 but not 6.12.x: require [.-] after it.
-	for k in $(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' |
-		   grep -E "^${want//./\\.}[.-].*-amd64\$" | sort -V); do
-		[[ -e /boot/vmlinuz-$k ]] && best=$k
+	for k in $(vm_roots | while read -r r; do
+			find "$(vm_root_path "$r" /lib/modules)" -mindepth 1 -maxdepth 1 -printf '%f\n'
+		   done | grep -E "^${want//./\\.}[.-].*-amd64\$" | sort -V); do
+		vm_kernel_root "$k" >/dev/null 2>&1 && best=$k
 	done
 	if [[ -z $best ]]; then
 		vm_log "no installed Debian kernel matches '$want'"
@@ -253,8 +305,10 @@ vm_modules_for()
 {
 	local kver=$1 m
 	shift
+	local root
+	root=$(vm_kernel_root "$kver") || return 1
 	for m in "$@"; do
-		modprobe --show-depends -S "$kver" "$m"
+		modprobe -d "$root" --show-depends -S "$kver" "$m"
 	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
 }
 
@@ -293,6 +347,7 @@ vm_cmdline()
 	c+=" printk.devkmsg=on 8250.nr_uarts=1 tsc=reliable no_timer_check"
 	c+=" vm_rundir=$VM_RUNDIR vm_init=$VM_LIB_DIR/guest-init.sh"
 	c+=" vm_keep=$VM_TREE,$VM_OUT,$VM_SELFTESTS"
+	[[ $VM_ROOT == / ]] || c+=" vm_hostfs=1"
 	[[ $VM_IOMMU == on ]] && c+=" intel_iommu=on iommu.strict=1"
 	# No udev runs in the guest, but keep the in-tree Fusion drivers away
 	# from the HBA whatever loads modules.
@@ -314,14 +369,19 @@ vm_qemu_args()
 	VM_ARGS+=(-chardev "$console,id=con0" -serial chardev:con0)
 	# The IOMMU must be created before the devices it translates for.
 	[[ $VM_IOMMU == on ]] && VM_ARGS+=(-device intel-iommu)
-	VM_ARGS+=(-kernel "/boot/vmlinuz-$VM_KVER"
+	VM_ARGS+=(-kernel "$(vm_root_path "$VM_ROOT" "/boot/vmlinuz-$VM_KVER")"
 		  -initrd "$VM_RUNDIR/initramfs.cpio.gz"
 		  -append "$(vm_cmdline)")
-	# Guest root: the host's / read-only; results: the run dir read-write.
-	VM_ARGS+=(-fsdev "local,id=fs-root,path=/,security_model=none,readonly=on,multidevs=remap"
+	# Guest root: VM_ROOT read-only; results: the run dir read-write;
+	# another root than the host's also gets the host's / (read-only) for
+	# the vm_keep= paths.
+	VM_ARGS+=(-fsdev "local,id=fs-root,path=$VM_ROOT,security_model=none,readonly=on,multidevs=remap"
 		  -device "virtio-9p-pci,fsdev=fs-root,mount_tag=hostroot"
 		  -fsdev "local,id=fs-run,path=$VM_RUNDIR,security_model=none"
 		  -device "virtio-9p-pci,fsdev=fs-run,mount_tag=results")
+	[[ $VM_ROOT == / ]] ||
+		VM_ARGS+=(-fsdev "local,id=fs-host,path=/,security_model=none,readonly=on,multidevs=remap"
+			  -device "virtio-9p-pci,fsdev=fs-host,mount_tag=hostfs")
 	if [[ $VM_BRIDGE == on ]]; then
 		# Conventional PCI behind a PCIe-to-PCI bridge: the HBA's DMA
 		# carries the bridge's alias requester ID.
@@ -348,6 +408,12 @@ vm_run()
 		vm_log "vm_run: VM_KVER and VM_RUNDIR must be set"
 		return 2
 	}
+	: "${VM_ROOT:=$(vm_kernel_root "$VM_KVER")}"
+	[[ -n $VM_ROOT ]] || return 2
+	# Mount points of the host paths the guest needs, in another root.
+	if [[ $VM_ROOT != / ]]; then
+		mkdir -p "$VM_ROOT$VM_TREE" "$VM_ROOT$VM_OUT" || return 2
+	fi
 	{
 		echo "# guest command, written by vmlib.sh"
 		printf 'export MPT_MANIFEST=%q\n' "$VM_RUNDIR/manifest.sh"
@@ -441,7 +507,25 @@ vm_build_module()
 		while read -r f; do
 			[[ -e $VM_TREE/$f ]] || rm -f "$dst/$f"
 		done
-	make -C "/lib/modules/$kver/build" M="$dst" "$@" modules 2>&1
+	vm_make_module "$kver" "$dst" "$@"
+}
+
+# vm_make_module KVER DIR [KBUILD_ARG...] - "make modules" of the module
+# tree DIR (under the tree or its output directory) against KVER's headers,
+# with the compiler of the root KVER is installed in (for an unstable root:
+# inside it, vm/sidroot.sh run).
+vm_make_module()
+{
+	local kver=$1 dir=$2 root
+	shift 2
+	root=$(vm_kernel_root "$kver") || return 1
+	if [[ $root == / ]]; then
+		make -C "/lib/modules/$kver/build" M="$dir" "$@" modules 2>&1
+	else
+		MPTMQ_SIDROOT=$root MPTMQ_TREE=$VM_TREE MPTMQ_OUT=$VM_OUT \
+			bash "$VM_LIB_DIR/sidroot.sh" run \
+			make -C "/lib/modules/$kver/build" M="$dir" "$@" modules 2>&1
+	fi
 }
 
 # ------------------------------------------------------------ the selftest suite
