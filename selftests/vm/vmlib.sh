@@ -91,7 +91,9 @@ vm_qemu_binary()
 		VM_QEMU_FW=()
 		;;
 	test)
-		VM_QEMU_BIN=$(bash "$VM_SELFTESTS/qemu/build.sh" | tail -n 1)
+		# MPTMQ_TEST_QEMU: a binary of your own (e.g. an incremental
+		# build while working on selftests/qemu/patches).
+		VM_QEMU_BIN=${MPTMQ_TEST_QEMU:-$(bash "$VM_SELFTESTS/qemu/build.sh" | tail -n 1)}
 		[[ -x $VM_QEMU_BIN ]] || { vm_log "the test QEMU did not build"; return 1; }
 		# It is built without firmware: Debian's packages provide it.
 		VM_QEMU_FW=(-L /usr/share/qemu -L /usr/share/seabios)
