@@ -88,11 +88,23 @@ case ${1:-} in
 --print-key) echo "$OUT"; exit 0 ;;
 esac
 
-if [[ -e $OUT/stamp && -x $BIN ]]; then
+up_to_date()
+{
+	[[ -e $OUT/stamp && -x $BIN ]] || return 1
 	log "up to date: $OUT (built $(cat "$OUT/stamp"))"
 	echo "$BIN"
-	exit 0
+}
+
+up_to_date && exit 0
+# One build at a time per cache (two make checks, or a test and a VM run,
+# may ask at once): the second waits, then finds the first one's result.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/qemu-build.lock"
+if ! flock -n 9; then
+	log "another build is running; waiting for it"
+	flock 9
 fi
+up_to_date && exit 0
 
 # fetch_source DIR - unpack Debian's qemu source package $VER into DIR.
 fetch_source()
