@@ -3,7 +3,8 @@
 """test_sas_events.py [TEST...] - SAS topology events of the test QEMU.
 
 scsi-hd hot-plug (QMP device_add) and unplug (device_del) on the SAS
-model send SAS_DEVICE_STATUS_CHANGE ADDED / NOT_RESPONDING events
+model send SAS_PHY_LINK_STATUS (link up) + SAS_DEVICE_STATUS_CHANGE ADDED,
+and NOT_RESPONDING, events
 (mpi_ioc.h EVENT_DATA_SAS_DEVICE_STATUS_CHANGE) through the reply FIFO
 once the host enabled events; SAS IO unit control (REMOVE_DEVICE, which
 Linux mptsas sends after the target reset) and EventAck are answered.
@@ -16,6 +17,7 @@ from mptmodel import (Model, check, run, F_EVENT_NOTIFY, F_SAS_IOUNIT_CONTROL)
 
 A_BIT = 0x80000000
 EVENT_SAS_DEVICE_STATUS_CHANGE = 0x0F
+EVENT_SAS_PHY_LINK_STATUS = 0x12
 WWN3 = 0x5000c5001e571300
 
 
@@ -65,9 +67,14 @@ def sas_event(m, word, ctx):
 def added_removed(m):
     ctx = events_on(m)
     plug(m)
-    words = m.replies()
-    check(len(words) == 1, "no event after device_add: %r" % words)
-    ev = sas_event(m, words[0], ctx)
+    words = m.replies(want=2)
+    check(len(words) == 2, "not two events after device_add: %r" % words)
+    # First the phy's link comes up (SAS_PHY_LINK_STATUS, 3.0 Gbps now).
+    f = m.frame_of(words[0])
+    check(struct.unpack_from("<I", f, 0x14)[0] == EVENT_SAS_PHY_LINK_STATUS and
+          f[0x1c] == 3 and f[0x1d] >> 4 == 0x9,
+          "no link-up event for phy 3: %s" % f[:0x28].hex())
+    ev = sas_event(m, words[1], ctx)
     # Handles as the model's SAS pages number them (mptconfig.c): phy 3
     # has handle 4, the device on it 3 + 1 + 8.
     check(ev == (3, 0, 0x03, 12, 0x401, 4, 3, WWN3), "ADDED event data %r" % (ev,))

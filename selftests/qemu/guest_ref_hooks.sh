@@ -169,6 +169,9 @@ s_sas_hotplug()
 	# The model's events must make the driver add and remove the disk
 	# (what Linux mptsas does on real firmware's ADDED / NOT_RESPONDING).
 	local wwn=0x5000c5001e571700 t0 added=0 removed=0
+	# mptbase's debug output says where a hot-plug stops (REF_MPT_DEBUG).
+	[[ -n ${REF_MPT_DEBUG:-} && -w /sys/module/mptbase/parameters/mpt_debug_level ]] &&
+		echo "$REF_MPT_DEBUG" >/sys/module/mptbase/parameters/mpt_debug_level
 	qmp_cmd '{"execute":"blockdev-add","arguments":{"driver":"null-co","node-name":"hp7","size":67108864}}' >/dev/null &&
 	qmp_cmd '{"execute":"device_add","arguments":{"driver":"scsi-hd","id":"hp7","drive":"hp7","bus":"hba0.0","scsi-id":7,"lun":0,"wwn":'"$((wwn))"'}}' >/dev/null ||
 		return 1

@@ -106,6 +106,7 @@ main()
 	local -a scen=()
 
 	VM_DRIVER=mptsas VM_QEMU=test VM_TIMEOUT=900 VM_MSI=off
+	[[ -n ${REF_MPT_DEBUG:-} ]] && VM_GUEST_ENV+=("REF_MPT_DEBUG=$REF_MPT_DEBUG")
 	while (($#)); do
 		case $1 in
 		--driver) VM_DRIVER=$2; shift ;;
