@@ -27,9 +27,9 @@ fi
 summary=()
 for arg in "$@"; do
 	script=${arg%%:*}
-	test=
-	[[ $arg == *:* ]] && test=${arg#*:}
-	out=$(cd "$HERE" && timeout 300 python3 "./$script.py" $test 2>&1) || rc=1
+	tests=()
+	[[ $arg == *:* ]] && tests=("${arg#*:}")
+	out=$(cd "$HERE" && timeout 300 python3 "./$script.py" "${tests[@]}" 2>&1) || rc=1
 	printf '%s\n' "$out"
 	while read -r line; do
 		if [[ $line =~ ^(not\ )?ok\ [0-9]+\ ([^ ]+) ]]; then

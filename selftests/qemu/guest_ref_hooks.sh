@@ -10,7 +10,9 @@
 # observed; what the driver did, hang included (bounded by timeouts), is
 # printed as "# ref <scenario>: ..." lines, whatever it is.
 
+# shellcheck source=../lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=../eh/eh_lib.sh
 . "$(dirname "$0")/eh_lib.sh"
 
 IO_TIMEOUT=${REF_IO_TIMEOUT:-120}
@@ -38,11 +40,11 @@ mark()
 	QMARK=$(wc -l <"$QLOG")
 }
 
-# kernel_said - the driver's kernel log lines since the mark, shortened.
+# kernel_said - the driver's kernel log lines since the mark (12 at most).
 kernel_said()
 {
 	dmesg_new | grep -E 'mpt|sd |scsi|ioc|I/O error|BUG|WARN|Oops' |
-		sed -E 's/^\[ *[0-9.]+\] //' | head -n "${1:-12}" | sed "s/^/# ref $SCEN: kernel: /"
+		sed -E 's/^\[ *[0-9.]+\] //' | head -n 12 | sed "s/^/# ref $SCEN: kernel: /"
 }
 
 # read_probe DISK - a 4 KiB direct read, bounded; prints "rc N after S s".
@@ -188,7 +190,7 @@ s_sas_hotplug()
 		removed=1
 		say "disk removed after $((SECONDS - t0)) s"
 	fi
-	say "sas_end_devices now $(ls /sys/class/sas_end_device 2>/dev/null | wc -l)"
+	say "sas_end_devices now $(find /sys/class/sas_end_device -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
 	acted sas-event && ((added && removed))
 }
 
