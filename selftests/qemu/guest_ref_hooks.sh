@@ -174,6 +174,14 @@ s_sas_hotplug()
 	# mptbase's debug output says where a hot-plug stops (REF_MPT_DEBUG).
 	[[ -n ${REF_MPT_DEBUG:-} && -w /sys/module/mptbase/parameters/mpt_debug_level ]] &&
 		echo "$REF_MPT_DEBUG" >/sys/module/mptbase/parameters/mpt_debug_level
+	local tr=/sys/kernel/tracing
+	[[ -d $tr/events ]] || mount -t tracefs tracefs $tr 2>/dev/null
+	if [[ -n ${REF_FTRACE:-} && -w $tr/set_ftrace_filter ]]; then
+		# Which mptsas/mptbase functions run on the events (REF_FTRACE=1).
+		echo 'mptsas_*' >$tr/set_ftrace_filter
+		echo 'mpt_*' >>$tr/set_ftrace_filter
+		echo function >$tr/current_tracer
+	fi
 	qmp_cmd '{"execute":"blockdev-add","arguments":{"driver":"null-co","node-name":"hp7","size":67108864}}' >/dev/null &&
 	qmp_cmd '{"execute":"device_add","arguments":{"driver":"scsi-hd","id":"hp7","drive":"hp7","bus":"hba0.0","scsi-id":7,"lun":0,"wwn":'"$((wwn))"'}}' >/dev/null ||
 		return 1
@@ -183,6 +191,11 @@ s_sas_hotplug()
 		say "disk sas:$wwn added after $((SECONDS - t0)) s: $(lsscsi -t | grep "sas:$wwn" | tr -s ' ')"
 	else
 		say "disk sas:$wwn NOT added within 60 s"
+	fi
+	if [[ -n ${REF_FTRACE:-} && -r $tr/trace ]]; then
+		grep -v '^#' $tr/trace | awk '{print $NF, $(NF-1)}' | sort | uniq -c | sort -rn | head -n 40 |
+			sed "s/^/# ref $SCEN: ftrace: /"
+		echo nop >$tr/current_tracer
 	fi
 	qmp_cmd '{"execute":"device_del","arguments":{"id":"hp7"}}' >/dev/null || return 1
 	t0=$SECONDS

@@ -107,6 +107,7 @@ main()
 
 	VM_DRIVER=mptsas VM_QEMU=test VM_TIMEOUT=900 VM_MSI=off
 	[[ -n ${REF_MPT_DEBUG:-} ]] && VM_GUEST_ENV+=("REF_MPT_DEBUG=$REF_MPT_DEBUG")
+	[[ -n ${REF_FTRACE:-} ]] && VM_GUEST_ENV+=("REF_FTRACE=$REF_FTRACE")
 	while (($#)); do
 		case $1 in
 		--driver) VM_DRIVER=$2; shift ;;
