@@ -16,6 +16,8 @@
 #                           PCIe-to-PCI bridge and a strict IOMMU, load mptmq, use the disks
 #   make check              every test: builds (W=1, sparse) per Debian kernel + the VM suite
 #   make bench              mptmq vs in-kernel mptsas vs virtio-scsi, one VM per kernel
+#   make qemu               build (or find) the test QEMU (selftests/qemu/build.sh) in
+#                           ${MPTMQ_CACHE:-/var/cache/mptmq}; prints its path last
 #
 # KERNELRELEASE and KDIR may be overridden, e.g.
 #   make KERNELRELEASE=6.12.117+deb12-amd64
@@ -31,7 +33,7 @@ KBUILD_ARGS ?=
 MODPROBE_D ?= /etc/modprobe.d
 SBINDIR ?= /usr/local/sbin
 
-.PHONY: all modules clean install uninstall check demo bench sparse help
+.PHONY: all modules clean install uninstall check demo bench sparse help qemu
 .PHONY: dkms-install dkms-remove install-blacklist uninstall-blacklist install-tools uninstall-tools
 
 all: modules
@@ -83,6 +85,9 @@ demo:
 
 bench:
 	bash selftests/bench/bench.sh
+
+qemu:
+	@bash selftests/qemu/build.sh
 
 help:
 	@sed -n '3,/^$$/p' Makefile

@@ -9,6 +9,8 @@
 #      fails), then run sparse over it (C=2; any report fails); the sid
 #      kernel's build runs inside the unstable root with its compiler;
 #   2. the host-side unit tests (selftests/unit, ASan + UBSan);
+#   2b. the test-QEMU block (test_qemu_checks: make qemu, the model tests,
+#      the reference driver on the fault hooks);
 #   3. dkms-setup.sh install (so test_dkms has a DKMS-installed module to
 #      find; removed again when check.sh exits), on the host and inside the
 #      unstable root;
@@ -43,6 +45,13 @@
 #   MPTMQ_CHECK_EH_ARGS  extra eh/run.sh options (default "--resets 20": each
 #                        sg_reset kind 20 times under fio, as issue 4 asks)
 #   MPTMQ_CHECK_BUILD    0 to skip step 1
+#   MPTMQ_CHECK_TEST_QEMU  0 to skip the test-QEMU block (make qemu, the
+#                        model tests, the reference driver on its hooks)
+#   MPTMQ_CHECK_REF_HOOKS  1 to add the reference-driver VMs of that block
+#                        (selftests/qemu/ref_hooks.sh, 15-20 min; off by
+#                        default: they record what mptsas does on each hook,
+#                        two scenarios hang it until their timeout, and its
+#                        SAS hot-plug on the model's events is still open)
 #   MPTMQ_OUT            output directory (default <tree>/out)
 #   MPTMQ_TREE           tree to build (default the one holding this script)
 
@@ -275,6 +284,44 @@ unit_tests()
 	fi
 }
 
+# ---------------------------------------------------------------- test QEMU
+# The test build of QEMU (selftests/qemu/, Documentation/testing.rst "The
+# test QEMU"): built when missing (its time printed), then the model tests
+# (selftests/model/run.sh: every strict check, hook and SAS event fires)
+# and the reference driver on the hooks (selftests/qemu/ref_hooks.sh).
+
+# test_qemu_checks - the block above; one result per test.
+test_qemu_checks()
+{
+	local log=$CHECK_OUT/test-qemu-build.log t0=$SECONDS bin status name
+
+	if ! bin=$(bash "$SELFTESTS/qemu/build.sh" 2>"$log" | tail -n 1) || [[ ! -x $bin ]]; then
+		tail -n 15 "$log" | sed 's/^/    /'
+		result FAIL "test-qemu/build" "$log"
+		return
+	fi
+	echo "test-qemu: $bin ready in $((SECONDS - t0)) s ($(grep -h . "$(dirname "$(dirname "$bin")")/build-time" 2>/dev/null))"
+	result PASS "test-qemu/build"
+	export MPTMQ_TEST_QEMU=$bin
+	bash "$SELFTESTS/model/run.sh" >"$CHECK_OUT/model.log" 2>&1
+	while read -r status name; do
+		result "$status" "$name" "$([[ $status == PASS ]] || echo "$CHECK_OUT/model.log")"
+	done < <(grep -E '^(PASS|FAIL) model/' "$CHECK_OUT/model.log")
+	grep -qE '^(PASS|FAIL) model/' "$CHECK_OUT/model.log" ||
+		result FAIL "model" "no results, $CHECK_OUT/model.log"
+	if [[ ${MPTMQ_CHECK_REF_HOOKS:-0} != 0 ]]; then
+		bash "$SELFTESTS/qemu/ref_hooks.sh" >"$CHECK_OUT/ref-hooks.log" 2>&1
+		while read -r status name; do
+			result "$status" "$name" "$([[ $status == PASS ]] || echo "$CHECK_OUT/ref-hooks.log")"
+		done < <(grep -E '^(PASS|FAIL|SKIP) ref-hooks/' "$CHECK_OUT/ref-hooks.log")
+		grep -qE '^(PASS|FAIL|SKIP) ref-hooks/' "$CHECK_OUT/ref-hooks.log" ||
+			result FAIL "ref-hooks" "no results, $CHECK_OUT/ref-hooks.log"
+	fi
+	unset MPTMQ_TEST_QEMU
+	echo "test-qemu: block took $((SECONDS - t0)) s"
+}
+# ------------------------------------------------------------ end test QEMU
+
 # dkms_setup - install the tree with DKMS for test_dkms (removed at exit):
 # on the host (its kernels) and, when the sid lane is set up, inside the
 # unstable root (its kernel; the guest boots that root).
@@ -371,6 +418,7 @@ main()
 		done
 	fi
 	[[ ${MPTMQ_CHECK_UNIT:-1} != 0 ]] && unit_tests
+	[[ ${MPTMQ_CHECK_TEST_QEMU:-1} != 0 ]] && test_qemu_checks
 	if [[ ${MPTMQ_CHECK_DKMS:-1} != 0 && -n $MATRIX ]]; then
 		trap dkms_cleanup EXIT
 		dkms_setup

@@ -16,6 +16,9 @@ PACKAGES=(
 	busybox-static cpio xz-utils		# the guest's initramfs
 	sg3-utils lsscsi fio			# the tests in the guest
 	debootstrap				# the Debian-unstable lane (vm/sidroot.sh)
+	dpkg-dev quilt meson ninja-build pkg-config flex bison	# test QEMU (make qemu)
+	libglib2.0-dev libpixman-1-dev libfdt-dev libcap-ng-dev libattr1-dev
+	python3-venv zlib1g-dev
 )
 
 # installed PKG - PKG is installed (for a virtual package: something

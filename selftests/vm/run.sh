@@ -13,6 +13,10 @@
 #   --driver NAME    mptsas (in-kernel reference, default) or mptmq
 #   --msi on|off     MSI on the HBA and in the driver (default off)
 #   --bridge on|off  HBA behind a PCIe-to-PCI bridge (default on)
+#   --qemu stock|test  Debian's QEMU (default) or the test build with the
+#                    strict checks and fault hooks (make qemu; built when
+#                    missing); a run on the test build fails when the model
+#                    logged a strict-check violation
 #   --ko PATH        mptmq.ko to insmod (default out/build/<kver>/drivers/
 #                    scsi/mptmq/mptmq.ko, brought up to date with the tree
 #                    first)
@@ -21,7 +25,8 @@
 #                    or sas (ids 0,3,5, a LUN 1, a disk without wwn:
 #                    vm_sas_disks; QEMU's QMP socket is relayed to the guest
 #                    by eh/qmp-watch.py for the hot-plug tests)
-#   --name NAME      run directory out/vm/NAME (default <kver>-<driver>-msi<on|off>-bridge<on|off>)
+#   --name NAME      run directory out/vm/NAME (default <kver>-<driver>-msi<on|off>-bridge<on|off>,
+#                    plus "sas" for --fixture sas and -qemutest on the test build)
 #   --console        also copy the serial console to stdout
 #   TEST...          probe identity data media_error lifecycle (default: all,
 #                    i.e. TEST_PROGS of selftests/Makefile; with --fixture
@@ -50,6 +55,7 @@ main()
 		--driver) VM_DRIVER=$2; shift ;;
 		--msi) VM_MSI=$2; shift ;;
 		--bridge) VM_BRIDGE=$2; shift ;;
+		--qemu) VM_QEMU=$2; shift ;;
 		--ko) ko=$2; shift ;;
 		--smp) VM_SMP=$2; shift ;;
 		--mem) VM_MEM=$2; shift ;;
@@ -93,7 +99,9 @@ main()
 	*) echo "unknown driver $VM_DRIVER" >&2; usage ;;
 	esac
 
-	: "${name:=$VM_KVER-$VM_DRIVER-msi$VM_MSI-bridge$VM_BRIDGE${fixture/#suite/}}"
+	local qtag=""
+	[[ $VM_QEMU == test ]] && qtag=-qemutest
+	: "${name:=$VM_KVER-$VM_DRIVER-msi$VM_MSI-bridge$VM_BRIDGE${fixture/#suite/}$qtag}"
 	vm_rundir_new "$VM_OUT/vm/$name"
 	case $fixture in
 	suite) vm_suite_disks ;;
@@ -112,7 +120,13 @@ main()
 		kill "$watcher" 2>/dev/null || true
 		wait "$watcher" 2>/dev/null || true	# 143 when the kill ended it
 	fi
-	vm_log "$name: VM finished in ${VM_ELAPSED}s, status $rc"
+	vm_log "$name: VM finished in ${VM_ELAPSED}s, status $rc (QEMU: $VM_QEMU)"
+	# The test build says when a driver broke a rule real firmware enforces.
+	if [[ $VM_QEMU == test ]] && grep -q 'mptsas-strict: violation' "$VM_RUNDIR/qemu.log"; then
+		grep 'mptsas-strict: violation' "$VM_RUNDIR/qemu.log" | head -n 20 >&2
+		vm_log "$name: the test QEMU logged strict-check violations ($VM_RUNDIR/qemu.log)"
+		rc=1
+	fi
 	[[ $VM_CONSOLE == stdio ]] || cat "$VM_RUNDIR/guest.log" 2>/dev/null || true
 	if ! vm_suite_summary "${tests[@]}" || ((rc != 0)); then
 		vm_log "$name: FAILED; serial console: $VM_RUNDIR/serial.log"

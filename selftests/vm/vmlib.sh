@@ -40,6 +40,10 @@
 #   VM_SMP, VM_MEM  vCPUs and MiB of guest RAM (default 2, 1024)
 #   VM_ACCEL     -accel value (default "tcg"; e.g. "tcg,thread=single")
 #   VM_TIMEOUT   hard wall-clock limit for the whole VM in seconds (default 900)
+#   VM_QEMU      stock|test: Debian's qemu-system-x86_64 (default: the device
+#                nobody here wrote) or the test build of the same QEMU version
+#                with our patches (selftests/qemu/build.sh, built when missing;
+#                strict checks and fault hooks, Documentation/testing.rst)
 #   VM_CONSOLE   file|stdio: serial console only to $VM_RUNDIR/serial.log, or
 #                also to stdout (default file)
 #   VM_QEMU_EXTRA  array of extra QEMU arguments (e.g. -icount ..., devices)
@@ -75,7 +79,35 @@ vm_defaults()
 {
 	: "${VM_DRIVER:=mptsas}" "${VM_MSI:=off}" "${VM_BRIDGE:=on}" "${VM_IOMMU:=on}"
 	: "${VM_SMP:=2}" "${VM_MEM:=1024}" "${VM_ACCEL:=tcg}" "${VM_TIMEOUT:=900}"
-	: "${VM_CONSOLE:=file}" "${VM_APPEND_EXTRA:=}"
+	: "${VM_CONSOLE:=file}" "${VM_APPEND_EXTRA:=}" "${VM_QEMU:=stock}"
+}
+
+# vm_qemu_binary - set VM_QEMU_BIN and VM_QEMU_FW (firmware search path
+# options) for VM_QEMU.  The test build is built first when it is missing
+# (minutes, once per machine: the cache is keyed by what it is built from).
+vm_qemu_binary()
+{
+	case $VM_QEMU in
+	stock)
+		VM_QEMU_BIN=$(command -v qemu-system-x86_64) || {
+			vm_log "no qemu-system-x86_64 (selftests/deps.sh)"
+			return 1
+		}
+		VM_QEMU_FW=()
+		;;
+	test)
+		# MPTMQ_TEST_QEMU: a binary of your own (e.g. an incremental
+		# build while working on selftests/qemu/patches).
+		VM_QEMU_BIN=${MPTMQ_TEST_QEMU:-$(bash "$VM_SELFTESTS/qemu/build.sh" | tail -n 1)}
+		[[ -x $VM_QEMU_BIN ]] || { vm_log "the test QEMU did not build"; return 1; }
+		# It is built without firmware: Debian's packages provide it.
+		VM_QEMU_FW=(-L /usr/share/qemu -L /usr/share/seabios)
+		;;
+	*)
+		vm_log "VM_QEMU must be stock or test, not '$VM_QEMU'"
+		return 1
+		;;
+	esac
 }
 
 # vm_roots - the roots kernels are installed in: the host's /, then every
@@ -360,7 +392,7 @@ vm_qemu_args()
 {
 	local hba_bus=pcie.0 hba_addr=5.0 console
 
-	VM_ARGS=(qemu-system-x86_64 -accel "$VM_ACCEL" -M q35 -m "$VM_MEM"
+	VM_ARGS=("$VM_QEMU_BIN" "${VM_QEMU_FW[@]}" -accel "$VM_ACCEL" -M q35 -m "$VM_MEM"
 		 -smp "$VM_SMP" -display none -nodefaults -no-reboot)
 	case $VM_CONSOLE in
 	stdio) console="stdio,signal=off,logfile=$VM_RUNDIR/serial.log" ;;
@@ -414,6 +446,8 @@ vm_run()
 	if [[ $VM_ROOT != / ]]; then
 		mkdir -p "$VM_ROOT$VM_TREE" "$VM_ROOT$VM_OUT" || return 2
 	fi
+	vm_qemu_binary || return 2
+	vm_log "QEMU: $VM_QEMU ($VM_QEMU_BIN)"
 	{
 		echo "# guest command, written by vmlib.sh"
 		printf 'export MPT_MANIFEST=%q\n' "$VM_RUNDIR/manifest.sh"
@@ -426,7 +460,7 @@ vm_run()
 		echo
 	} >"$VM_RUNDIR/guest-cmd.sh"
 	vm_manifest "MPT_KVER=$VM_KVER" "MPT_DRIVER=$VM_DRIVER" "MPT_MSI=$VM_MSI" \
-		    "MPT_BRIDGE=$VM_BRIDGE" "MPT_IOMMU=$VM_IOMMU"
+		    "MPT_BRIDGE=$VM_BRIDGE" "MPT_IOMMU=$VM_IOMMU" "MPT_QEMU=$VM_QEMU"
 	vm_manifest_checksums
 	rm -f "$VM_RUNDIR/exit-code"
 	vm_build_initramfs "$VM_KVER" "$VM_RUNDIR/initramfs.cpio.gz"
