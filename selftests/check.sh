@@ -81,6 +81,20 @@ result()
 	printf '%-4s %s%s\n' "$1" "$2" "${3:+  ($3)}"
 }
 
+# part_time NAME START - print how long part NAME took since START
+# ($SECONDS at its start): make check prints each part's time.
+part_time()
+{
+	echo "time: $1 $((SECONDS - $2)) s"
+}
+
+# vm_log_time LOG - the VM seconds a run.sh or eh/run.sh log reports (the
+# sum of its "finished in Ns" lines).
+vm_log_time()
+{
+	sed -n 's/.*finished in \([0-9]*\)s.*/\1/p' "$1" 2>/dev/null | awk '{ t += $1 } END { print t + 0 }'
+}
+
 # clean_log LOG PATTERN - PASS if LOG has no line matching PATTERN, else
 # print those lines and FAIL.
 clean_log()
@@ -264,10 +278,14 @@ run_matrix()
 	wait
 
 	for entry in $MATRIX; do
-		report_suite "$entry" "$(vm_entry_name "$entry")"
+		name=$(vm_entry_name "$entry")
+		report_suite "$entry" "$name"
+		echo "time: vm $entry $(vm_log_time "$CHECK_OUT/$name.log") s"
 	done
 	for entry in $EH_MATRIX; do
-		report_eh "$entry" "$CHECK_OUT/eh-$(vm_entry_name "$entry").log"
+		name=eh-$(vm_entry_name "$entry")
+		report_eh "$entry" "$CHECK_OUT/$name.log"
+		echo "time: eh $entry $(vm_log_time "$CHECK_OUT/$name.log") s"
 	done
 }
 
@@ -408,22 +426,28 @@ sid_dkms_cleanup()
 
 main()
 {
-	local k start=$SECONDS
+	local k start=$SECONDS t
 
 	mkdir -p "$CHECK_OUT"
-	sid_setup
+	t=$SECONDS; sid_setup; part_time sid-root "$t"
 	if [[ ${MPTMQ_CHECK_BUILD:-1} != 0 ]]; then
+		t=$SECONDS
 		for k in $KERNELS; do
 			build_kernel "$k"
 		done
+		part_time builds "$t"
 	fi
-	[[ ${MPTMQ_CHECK_UNIT:-1} != 0 ]] && unit_tests
-	[[ ${MPTMQ_CHECK_TEST_QEMU:-1} != 0 ]] && test_qemu_checks
+	if [[ ${MPTMQ_CHECK_UNIT:-1} != 0 ]]; then
+		t=$SECONDS; unit_tests; part_time unit "$t"
+	fi
+	if [[ ${MPTMQ_CHECK_TEST_QEMU:-1} != 0 ]]; then
+		t=$SECONDS; test_qemu_checks; part_time test-qemu "$t"
+	fi
 	if [[ ${MPTMQ_CHECK_DKMS:-1} != 0 && -n $MATRIX ]]; then
 		trap dkms_cleanup EXIT
-		dkms_setup
+		t=$SECONDS; dkms_setup; part_time dkms-install "$t"
 	fi
-	run_matrix
+	t=$SECONDS; run_matrix; part_time "VMs (wall, $JOBS at a time)" "$t"
 	dkms_cleanup
 	echo "check: $((SECONDS - start)) s"
 	((SKIPPED)) && echo "$SKIPPED skipped (counted in neither figure below)"
