@@ -524,6 +524,9 @@ struct mpi_scsi_io_request {
 };
 static_assert(sizeof(struct mpi_scsi_io_request) == MPI_SCSIIO_SGL_OFFSET);
 
+/* SCSI IO MsgFlags: SenseBufferLowAddr extended by IOCInit's SenseBufferHighAddr */
+#define MPI_SCSIIO_MSGFLGS_SENSE_WIDTH_64	0x01
+
 #define MPI_SCSI_STATE_AUTOSENSE_VALID		0x01
 #define MPI_SCSI_STATE_AUTOSENSE_FAILED		0x02
 #define MPI_SCSI_STATE_NO_SCSI_STATUS		0x04

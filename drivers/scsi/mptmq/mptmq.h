@@ -34,7 +34,8 @@
  * space and by the reply frames; the sense buffers are a second coherent
  * allocation.  MPI 1.x passes only the low 32 bits of frame and sense
  * addresses, the high halves once in IOCInit, so each allocation is checked
- * to lie inside one 4 GiB window.
+ * to lie inside one 4 GiB window.  Every SCSI IO request sets the 64-bit
+ * sense width in its MsgFlags, or the IOC ignores the sense high half.
  *
  * The blk-mq tag of a SCSI command *is* its MPI MsgContext and the index of
  * its request frame, its sense slot and its chain space.  There is no free

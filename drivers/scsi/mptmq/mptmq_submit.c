@@ -140,6 +140,12 @@ int mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 	req->function = MPI_FUNCTION_SCSI_IO_REQUEST;
 	req->cdb_length = scmd->cmd_len;
 	req->sense_buffer_length = MPTMQ_SENSE_SIZE;
+	/*
+	 * The sense pool may lie above 4 GiB: without the 64-bit width the
+	 * IOC ignores SenseBufferHighAddr and writes sense to the low 32-bit
+	 * address (mptscsih sets it for every request, too).
+	 */
+	req->msg_flags = MPI_SCSIIO_MSGFLGS_SENSE_WIDTH_64;
 	req->msg_context = cpu_to_le32(tag);
 	int_to_scsilun(scmd->device->lun, (struct scsi_lun *)req->lun);
 	req->control = cpu_to_le32(control);
