@@ -319,6 +319,10 @@ struct mpi_port_facts_reply {
 };
 static_assert(sizeof(struct mpi_port_facts_reply) == 40);
 
+/* IOCFacts ProductID: the product (firmware personality) field */
+#define MPI_FW_HEADER_PID_PROD_MASK		0x0f00
+#define MPI_FW_HEADER_PID_PROD_TARGET_SCSI	0x0300	/* above: integrated RAID */
+
 #define MPI_PORTFACTS_PORTTYPE_INACTIVE	0x00
 #define MPI_PORTFACTS_PORTTYPE_SCSI	0x01
 #define MPI_PORTFACTS_PORTTYPE_FC	0x10

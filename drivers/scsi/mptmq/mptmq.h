@@ -98,7 +98,8 @@ enum mptmq_internal_slot {
 /* Timeouts, in milliseconds */
 #define MPTMQ_READY_TIMEOUT_MS		60000	/* firmware boot after reset */
 #define MPTMQ_HANDSHAKE_TIMEOUT_MS	10000	/* per handshake step */
-#define MPTMQ_PORT_ENABLE_TIMEOUT_MS	60000
+#define MPTMQ_PORT_ENABLE_TIMEOUT_MS	300000	/* SAS, integrated RAID (as mptbase) */
+#define MPTMQ_PORT_ENABLE_SPI_TIMEOUT_MS 30000	/* parallel SCSI (as mptbase) */
 #define MPTMQ_TM_TIMEOUT_MS		30000
 #define MPTMQ_WATCHDOG_MS		1000
 

@@ -77,14 +77,19 @@ bool mptmq_ioc_gone(struct mptmq_ioc *ioc, u32 val)
 	return mptmq_readl(ioc, MPI_REG_DOORBELL) == MPI_REPLY_EMPTY;
 }
 
-static int mptmq_wait_his(struct mptmq_ioc *ioc, u32 bit, bool set)
+static int mptmq_wait_his_ms(struct mptmq_ioc *ioc, u32 bit, bool set, unsigned int ms)
 {
 	u32 his;
 
 	return readl_poll_timeout(ioc->regs + MPI_REG_HOST_INT_STATUS, his,
 				  his == MPI_REPLY_EMPTY || !!(his & bit) == set,
-				  10, MPTMQ_HANDSHAKE_TIMEOUT_MS * USEC_PER_MSEC) ?:
+				  10, ms * USEC_PER_MSEC) ?:
 		(his == MPI_REPLY_EMPTY ? -ENODEV : 0);
+}
+
+static int mptmq_wait_his(struct mptmq_ioc *ioc, u32 bit, bool set)
+{
+	return mptmq_wait_his_ms(ioc, bit, set, MPTMQ_HANDSHAKE_TIMEOUT_MS);
 }
 
 static int mptmq_wait_ioc_state(struct mptmq_ioc *ioc, u32 state, unsigned int ms)
@@ -113,23 +118,12 @@ static void mptmq_clear_doorbell_int(struct mptmq_ioc *ioc)
 	}
 }
 
-/**
- * mptmq_handshake() - send a request and read its reply through the doorbell
- * @ioc: the IOC
- * @req: the request, @req_bytes long (a multiple of 4, at most 1020 bytes)
- * @req_bytes: request length
- * @reply: buffer for the reply
- * @reply_max: size of @reply; longer replies are read out and dropped
- *
- * Only for functions the IOC answers through the doorbell (IOCFacts,
- * PortFacts, IOCInit, PortEnable, Config) and only while no FIFO I/O is
- * outstanding.
- *
- * Context: process context, @ioc->ioc_mutex held.
- * Return: reply length in bytes, or a negative errno.
+/*
+ * The handshake with @reply_ms for the IOC to start its reply (the time the
+ * function itself takes; PortEnable may take minutes).
  */
-int mptmq_handshake(struct mptmq_ioc *ioc, const void *req, unsigned int req_bytes,
-		    void *reply, unsigned int reply_max)
+static int mptmq_handshake_wait(struct mptmq_ioc *ioc, const void *req, unsigned int req_bytes,
+				void *reply, unsigned int reply_max, unsigned int reply_ms)
 {
 	unsigned int ndw = req_bytes / 4, words, i;
 	const u32 *src = req;
@@ -179,7 +173,8 @@ int mptmq_handshake(struct mptmq_ioc *ioc, const void *req, unsigned int req_byt
 	for (i = 0; i < words; i++) {
 		u16 w;
 
-		ret = mptmq_wait_his(ioc, MPI_HIS_DOORBELL, true);
+		ret = mptmq_wait_his_ms(ioc, MPI_HIS_DOORBELL, true,
+					i ? MPTMQ_HANDSHAKE_TIMEOUT_MS : reply_ms);
 		if (ret)
 			goto timeout;
 		w = mptmq_readl(ioc, MPI_REG_DOORBELL) & MPI_DB_DATA_MASK;
@@ -201,6 +196,28 @@ timeout:
 	dev_err(&ioc->pdev->dev, "handshake for function 0x%02x timed out (doorbell %08x, IOC %s)\n",
 		((const u8 *)req)[3], db, mptmq_doorbell_state_name(db));
 	return ret;
+}
+
+/**
+ * mptmq_handshake() - send a request and read its reply through the doorbell
+ * @ioc: the IOC
+ * @req: the request, @req_bytes long (a multiple of 4, at most 1020 bytes)
+ * @req_bytes: request length
+ * @reply: buffer for the reply
+ * @reply_max: size of @reply; longer replies are read out and dropped
+ *
+ * Only for functions the IOC answers through the doorbell (IOCFacts,
+ * PortFacts, IOCInit, PortEnable, Config) and only while no FIFO I/O is
+ * outstanding.  Each step may take %MPTMQ_HANDSHAKE_TIMEOUT_MS.
+ *
+ * Context: process context, @ioc->ioc_mutex held.
+ * Return: reply length in bytes, or a negative errno.
+ */
+int mptmq_handshake(struct mptmq_ioc *ioc, const void *req, unsigned int req_bytes,
+		    void *reply, unsigned int reply_max)
+{
+	return mptmq_handshake_wait(ioc, req, req_bytes, reply, reply_max,
+				    MPTMQ_HANDSHAKE_TIMEOUT_MS);
 }
 
 /* Read out a handshake reply that someone else left half read. */
@@ -439,9 +456,23 @@ static int mptmq_ioc_init(struct mptmq_ioc *ioc)
 	return ret;
 }
 
+/*
+ * PortEnable discovers the devices before it answers: mptbase allows 300 s
+ * for SAS and integrated-RAID firmware (ProductID product above
+ * TARGET_SCSI), 30 s for parallel SCSI.
+ */
+static unsigned int mptmq_port_enable_ms(struct mptmq_ioc *ioc)
+{
+	if (ioc->port.port_type == MPI_PORTFACTS_PORTTYPE_SAS ||
+	    (ioc->facts.product_id & MPI_FW_HEADER_PID_PROD_MASK) >
+	    MPI_FW_HEADER_PID_PROD_TARGET_SCSI)
+		return MPTMQ_PORT_ENABLE_TIMEOUT_MS;
+	return MPTMQ_PORT_ENABLE_SPI_TIMEOUT_MS;
+}
+
 static int mptmq_port_enable(struct mptmq_ioc *ioc)
 {
-	unsigned int port;
+	unsigned int port, ms = mptmq_port_enable_ms(ioc);
 	int ret;
 
 	for (port = 0; port < ioc->facts.number_of_ports; port++) {
@@ -454,7 +485,7 @@ static int mptmq_port_enable(struct mptmq_ioc *ioc)
 		req.function = MPI_FUNCTION_PORT_ENABLE;
 		req.port_number = port;
 		req.msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL);
-		ret = mptmq_handshake(ioc, &req, sizeof(req), &rep, sizeof(rep));
+		ret = mptmq_handshake_wait(ioc, &req, sizeof(req), &rep, sizeof(rep), ms);
 		ret = mptmq_check_reply(ioc, &rep, ret, sizeof(rep), MPI_FUNCTION_PORT_ENABLE);
 		if (ret)
 			return ret;
