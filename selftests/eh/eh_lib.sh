@@ -8,7 +8,8 @@
 #                          (request/response files in the run directory)
 #   eh_counters, eh_counter NAME, eh_counters_delta FILE
 #                          the driver's error counters (mptmq host attribute
-#                          error_counters; the reference has none: empty/0)
+#                          directory error_counters/; the reference has none:
+#                          empty/0)
 #   ms_now                 wall clock in milliseconds (EPOCHREALTIME)
 #   fio_loop_start NAME BLK...  rounds of fio write+verify (crc32c, libaio,
 #                          direct, iodepth $EH_FIO_QD, $EH_FIO_SIZE per disk)
@@ -57,7 +58,7 @@ qmp_event_seen()
 eh_has_counters()
 {
 	local h
-	h=$(mpt_host 2>/dev/null) && [[ -r /sys/class/scsi_host/host$h/error_counters ]]
+	h=$(mpt_host 2>/dev/null) && [[ -d /sys/class/scsi_host/host$h/error_counters ]]
 }
 
 # eh_host_attr NAME - a host attribute of the driver under test (empty
@@ -70,9 +71,15 @@ eh_host_attr()
 	return 0
 }
 
+# eh_counters - "name value" per line, one per file of error_counters/.
 eh_counters()
 {
-	eh_host_attr error_counters
+	local h f
+	h=$(mpt_host 2>/dev/null) || return 0
+	for f in /sys/class/scsi_host/host$h/error_counters/*; do
+		[[ -f $f ]] && echo "${f##*/} $(<"$f")"
+	done
+	return 0
 }
 
 eh_counter()

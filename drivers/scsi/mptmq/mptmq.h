@@ -180,7 +180,7 @@ struct mptmq_internal {
 };
 
 /**
- * struct mptmq_stats - error and recovery counters (sysfs error_counters)
+ * struct mptmq_stats - error and recovery counters (sysfs error_counters/)
  * @reset_host: IOC resets asked for by the midlayer (host reset) or a user
  * @reset_fault: IOC resets after the watchdog saw the IOC leave OPERATIONAL
  * @reset_recovery: IOC resets by PCI error recovery (slot reset)
@@ -344,6 +344,18 @@ static inline enum mptmq_state mptmq_state(struct mptmq_ioc *ioc)
 	return READ_ONCE(ioc->state);
 }
 
+static inline const char *mptmq_state_name(enum mptmq_state state)
+{
+	static const char * const names[] = {
+		[MPTMQ_STATE_INIT] = "init",
+		[MPTMQ_STATE_RUNNING] = "running",
+		[MPTMQ_STATE_RESETTING] = "resetting",
+		[MPTMQ_STATE_DEAD] = "dead",
+	};
+
+	return state < ARRAY_SIZE(names) ? names[state] : "unknown";
+}
+
 static inline struct mptmq_ioc *shost_to_ioc(struct Scsi_Host *shost)
 {
 	return shost_priv(shost);
@@ -434,6 +446,9 @@ void mptmq_event_ack_work(struct work_struct *work);
 void mptmq_rescan_work(struct work_struct *work);
 
 /* ---- sysfs (mptmq_sysfs.c) ---- */
+struct seq_file;
+enum mptmq_dump { MPTMQ_DUMP_COUNTERS, MPTMQ_DUMP_LIMITS };
 extern const struct attribute_group *mptmq_host_groups[];
+int mptmq_sysfs_dump(struct seq_file *m, struct mptmq_ioc *ioc, enum mptmq_dump which);
 
 #endif /* _MPTMQ_H */

@@ -9,6 +9,7 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
+#include <linux/seq_file.h>
 #include <scsi/scsi.h>
 #include <scsi/scsi_cmnd.h>
 #include <scsi/scsi_device.h>
@@ -536,17 +537,54 @@ static int mptmq_reset_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(mptmq_reset_fops, NULL, mptmq_reset_set, "%llu\n");
 
+/* error_counters: sysfs error_counters/ in one read, "name value" lines */
+static int mptmq_counters_show(struct seq_file *m, void *unused)
+{
+	return mptmq_sysfs_dump(m, m->private, MPTMQ_DUMP_COUNTERS);
+}
+DEFINE_SHOW_ATTRIBUTE(mptmq_counters);
+
+/* queue_limits: sysfs queue_limits/ in one read, "name value" lines */
+static int mptmq_limits_show(struct seq_file *m, void *unused)
+{
+	return mptmq_sysfs_dump(m, m->private, MPTMQ_DUMP_LIMITS);
+}
+DEFINE_SHOW_ATTRIBUTE(mptmq_limits);
+
+/*
+ * doorbell: "<driver state> <IOC state> 0x<doorbell>", read under
+ * ioc_mutex so that it never touches the IOC while a reset is under way.
+ */
+static int mptmq_doorbell_show(struct seq_file *m, void *unused)
+{
+	struct mptmq_ioc *ioc = m->private;
+	u32 db;
+
+	if (mutex_lock_interruptible(&ioc->ioc_mutex))
+		return -EINTR;
+	db = mptmq_readl(ioc, MPI_REG_DOORBELL);
+	seq_printf(m, "%s %s 0x%08x\n", mptmq_state_name(mptmq_state(ioc)),
+		   mptmq_doorbell_state_name(db), db);
+	mutex_unlock(&ioc->ioc_mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mptmq_doorbell);
+
 /**
  * mptmq_debugfs_init() - create <debugfs>/mptmq/<pci device>/
  * @ioc: the IOC
  *
- * inject_fault (write 1: fault the IOC with an invalid function) and
- * ioc_reset (write 1: reset the IOC).  Failures are ignored, as debugfs
- * is optional.
+ * inject_fault (write 1: fault the IOC with an invalid function),
+ * ioc_reset (write 1: reset the IOC), and the read-only dumps
+ * error_counters, queue_limits and doorbell.  Failures are ignored, as
+ * debugfs is optional.
  */
 void mptmq_debugfs_init(struct mptmq_ioc *ioc)
 {
 	ioc->debugfs = debugfs_create_dir(pci_name(ioc->pdev), mptmq_debugfs_root);
+	debugfs_create_file("error_counters", 0444, ioc->debugfs, ioc, &mptmq_counters_fops);
+	debugfs_create_file("queue_limits", 0444, ioc->debugfs, ioc, &mptmq_limits_fops);
+	debugfs_create_file("doorbell", 0444, ioc->debugfs, ioc, &mptmq_doorbell_fops);
 	debugfs_create_file_unsafe("inject_fault", 0200, ioc->debugfs, ioc,
 				   &mptmq_inject_fault_fops);
 	debugfs_create_file_unsafe("ioc_reset", 0200, ioc->debugfs, ioc, &mptmq_reset_fops);
