@@ -94,6 +94,7 @@ enum mptmq_internal_slot {
 #define MPTMQ_MAX_SECTORS	8192	/* 4 MiB */
 #define MPTMQ_MAX_SEG_SIZE	0x800000 /* fits the 24-bit SGE length */
 #define MPTMQ_CFG_BUF_SIZE	512
+#define MPTMQ_MAX_TARGETS	256	/* TargetID is a byte in MPI 1.x requests */
 
 /* Timeouts, in milliseconds */
 #define MPTMQ_READY_TIMEOUT_MS		60000	/* firmware boot after reset */
@@ -413,6 +414,7 @@ const char *mptmq_doorbell_state_name(u32 db);
 /* ---- submit path (mptmq_submit.c) ---- */
 int mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd);
 int mptmq_slave_configure(struct scsi_device *sdev);
+int mptmq_change_queue_depth(struct scsi_device *sdev, int qdepth);
 
 /* ---- reply path (mptmq_reply.c) ---- */
 irqreturn_t mptmq_isr(int irq, void *data);

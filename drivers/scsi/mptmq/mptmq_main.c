@@ -48,7 +48,7 @@ static struct scsi_host_template mptmq_sht = {
 	.info			= mptmq_info,
 	.queuecommand		= mptmq_queuecommand,
 	.slave_configure	= mptmq_slave_configure,
-	.change_queue_depth	= scsi_change_queue_depth,
+	.change_queue_depth	= mptmq_change_queue_depth,
 	.eh_timed_out		= mptmq_eh_timed_out,
 	.eh_abort_handler	= mptmq_eh_abort,
 	.eh_device_reset_handler = mptmq_eh_device_reset,
@@ -125,7 +125,13 @@ static void mptmq_set_limits(struct mptmq_ioc *ioc)
 	shost->max_cmd_len = MPI_SCSIIO_CDB_MAX;
 	shost->max_channel = 0;
 	shost->max_id = ioc->port.max_devices ? ioc->port.max_devices :
-			(f->max_devices ? f->max_devices : 256);
+			(f->max_devices ? f->max_devices : MPTMQ_MAX_TARGETS);
+	/* TargetID is one byte in every request: a larger id would wrap. */
+	if (shost->max_id > MPTMQ_MAX_TARGETS) {
+		dev_warn(&ioc->pdev->dev, "port reports %u devices; MPI addresses %u targets\n",
+			 shost->max_id, MPTMQ_MAX_TARGETS);
+		shost->max_id = MPTMQ_MAX_TARGETS;
+	}
 	shost->max_lun = 256;
 	shost->this_id = ioc->port.scsi_id < shost->max_id ? ioc->port.scsi_id : -1;
 	shost->unique_id = pci_dev_id(ioc->pdev);

@@ -192,11 +192,28 @@ int mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
  */
 int mptmq_slave_configure(struct scsi_device *sdev)
 {
+	mptmq_change_queue_depth(sdev, 64);
+	return 0;
+}
+
+/**
+ * mptmq_change_queue_depth() - set a device's queue depth (scan or sysfs)
+ * @sdev: the device
+ * @qdepth: the depth asked for
+ *
+ * A device without tagged queuing gets its requests UNTAGGED, and an
+ * untagged nexus holds one command at a time: its depth stays 1 whatever
+ * is asked (as mptscsih_change_queue_depth()).  Others get at most the
+ * host's I/O frames.
+ *
+ * Locks: none.  Calling context: process.
+ * Return: the new depth.
+ */
+int mptmq_change_queue_depth(struct scsi_device *sdev, int qdepth)
+{
 	struct mptmq_ioc *ioc = shost_to_ioc(sdev->host);
 
-	if (sdev->tagged_supported)
-		scsi_change_queue_depth(sdev, min_t(unsigned int, 64, ioc->nr_io));
-	else
-		scsi_change_queue_depth(sdev, 1);
-	return 0;
+	if (!sdev->tagged_supported)
+		qdepth = 1;
+	return scsi_change_queue_depth(sdev, clamp_t(int, qdepth, 1, ioc->nr_io));
 }
