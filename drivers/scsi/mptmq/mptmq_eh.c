@@ -235,15 +235,27 @@ int mptmq_eh_abort(struct scsi_cmnd *scmd)
 	struct mptmq_cmd *cmd = scsi_cmd_priv(scmd);
 	unsigned int tag = scsi_cmd_to_rq(scmd)->tag;
 	struct mptmq_tm_result res;
+	int ret;
 
 	if (!test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags))
 		return SUCCESS;
 	atomic_inc(&ioc->stats.tm_abort);
 	scmd_printk(KERN_INFO, scmd, "aborting tag %u (opcode 0x%02x)\n", tag, scmd->cmnd[0]);
-	if (mptmq_issue_tm(ioc, scmd->device, MPI_TASKTYPE_ABORT_TASK, tag, &res))
-		return FAILED;
-	if (test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags))
+	/*
+	 * Whatever the IOC answers (a command that completed while the abort
+	 * was on its way is a task it no longer knows, which it may report
+	 * as a failure), what counts is whether it still holds the command.
+	 */
+	ret = mptmq_issue_tm(ioc, scmd->device, MPI_TASKTYPE_ABORT_TASK, tag, &res);
+	if (test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags) && ret != -EAGAIN && ret != -ETIMEDOUT)
 		mptmq_drain_replies(ioc);
+	if (!test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags)) {
+		if (ret)
+			scmd_printk(KERN_INFO, scmd, "abort of tag %u: it completed meanwhile\n", tag);
+		return SUCCESS;
+	}
+	if (ret)
+		return FAILED;
 	if (test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags)) {
 		scmd_printk(KERN_WARNING, scmd, "abort of tag %u: the IOC still holds it\n", tag);
 		return FAILED;
