@@ -6,6 +6,8 @@
 #
 #   qmp_cmd/qmp_ok JSON    a QMP command through the host's qmp-watch.py
 #                          (request/response files in the run directory)
+#   model_require, model_set PROP VALUE
+#                          the test QEMU's fault hooks (skip without it)
 #   eh_counters, eh_counter NAME, eh_counters_delta FILE
 #                          the driver's error counters (mptmq host attribute
 #                          directory error_counters/; the reference has none:
@@ -49,6 +51,21 @@ qmp_cmd()
 	grep -q '"return"' <<<"$out"
 }
 
+# model_require - skip the whole test unless the VM runs the test build of
+# QEMU (VM_QEMU=test: strict checks and fault hooks on the HBA, hba0).
+model_require()
+{
+	[[ ${MPT_QEMU:-stock} == test ]] ||
+		ktap_skip_all "needs the test QEMU with the fault hooks (eh/run.sh --qemu test)"
+}
+
+# model_set PROPERTY VALUE - set a fault hook of the test QEMU's HBA
+# (qom-set on /machine/peripheral/hba0; VALUE is JSON: 1, true, "duplicate").
+model_set()
+{
+	qmp_cmd '{"execute":"qom-set","arguments":{"path":"/machine/peripheral/hba0","property":"'"$1"'","value":'"$2"'}}'
+}
+
 # qmp_event_seen PATTERN - a QMP event matching PATTERN has been logged.
 qmp_event_seen()
 {
@@ -76,7 +93,7 @@ eh_counters()
 {
 	local h f
 	h=$(mpt_host 2>/dev/null) || return 0
-	for f in /sys/class/scsi_host/host$h/error_counters/*; do
+	for f in "/sys/class/scsi_host/host$h/error_counters"/*; do
 		[[ -f $f ]] && echo "${f##*/} $(<"$f")"
 	done
 	return 0

@@ -196,7 +196,7 @@ struct mptmq_internal {
  * @tm_no_reply: task management requests the IOC never answered
  * @timeouts: commands the block layer timed out
  * @faults: times the IOC was seen in FAULT (or otherwise not OPERATIONAL)
- * @lost_interrupts: timed-out commands whose reply was waiting in the FIFO
+ * @lost_interrupts: replies found waiting in the FIFO by the watchdog or a timeout
  * @bad_replies: replies dropped: unknown context, foreign frame, not in flight
  */
 struct mptmq_stats {
@@ -261,6 +261,8 @@ struct mptmq_stats {
  * @event_ack_context: its event context
  * @rescan_work: rescans the host after a topology event
  * @watchdog: the once-a-second doorbell check
+ * @irqs_handled: interrupts the handler took as ours (written by it only)
+ * @irqs_at_tick: @irqs_handled at the previous watchdog tick
  * @reset_work: IOC reset outside the midlayer's error handling
  * @removing: remove() has started: schedule no more work
  * @info: the host's info string
@@ -321,6 +323,8 @@ struct mptmq_ioc {
 	u32			event_ack_context;
 	struct work_struct	rescan_work;
 	struct delayed_work	watchdog;
+	unsigned long		irqs_handled;
+	unsigned long		irqs_at_tick;
 	struct work_struct	reset_work;
 	bool			removing;
 	char			info[96];	/* Scsi_Host info string */

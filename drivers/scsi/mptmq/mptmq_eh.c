@@ -50,7 +50,11 @@ MODULE_PARM_DESC(spi_settle_ms,
  *
  * A watchdog reads the doorbell once a second: FAULT leads to an IOC reset
  * with the fault code logged; an all-ones read means the device is gone,
- * and every command fails with DID_NO_CONNECT.
+ * and every command fails with DID_NO_CONNECT.  When the interrupt status
+ * shows a reply waiting and the interrupt handler has not run since the
+ * previous tick, the interrupt was lost: the watchdog drains the reply FIFO
+ * and counts it (lost_interrupts), so a lost interrupt costs about a second,
+ * not a command timeout.
  */
 
 struct mptmq_tm_result {
@@ -415,6 +419,29 @@ void mptmq_reset_work(struct work_struct *work)
 	mptmq_ioc_reset(ioc, "IOC fault");
 }
 
+/*
+ * A reply waits in the FIFO (the interrupt status says so) and the handler
+ * has not run since the last tick: its interrupt was lost.  Any handler run
+ * drains the whole FIFO, so this only triggers when no interrupt came at
+ * all for a second.
+ */
+static void mptmq_watchdog_lost_irq(struct mptmq_ioc *ioc)
+{
+	unsigned long seen = READ_ONCE(ioc->irqs_handled);
+	unsigned int n;
+
+	if (seen == ioc->irqs_at_tick &&
+	    (mptmq_readl(ioc, MPI_REG_HOST_INT_STATUS) & MPI_HIS_REPLY)) {
+		n = mptmq_drain_replies(ioc);
+		if (n) {
+			atomic_inc(&ioc->stats.lost_interrupts);
+			dev_warn_ratelimited(&ioc->pdev->dev,
+					     "lost interrupt: %u replies waited in the reply FIFO\n", n);
+		}
+	}
+	ioc->irqs_at_tick = seen;
+}
+
 static void mptmq_watchdog(struct work_struct *work)
 {
 	struct mptmq_ioc *ioc = container_of(to_delayed_work(work), struct mptmq_ioc, watchdog);
@@ -430,6 +457,8 @@ static void mptmq_watchdog(struct work_struct *work)
 		dev_err(&ioc->pdev->dev, "IOC left OPERATIONAL: %s, code 0x%04x\n",
 			mptmq_doorbell_state_name(db), db & MPI_DB_DATA_MASK);
 		queue_work(system_long_wq, &ioc->reset_work);
+	} else if (mptmq_state(ioc) == MPTMQ_STATE_RUNNING) {
+		mptmq_watchdog_lost_irq(ioc);
 	}
 	schedule_delayed_work(&ioc->watchdog, msecs_to_jiffies(MPTMQ_WATCHDOG_MS));
 }

@@ -207,6 +207,7 @@ irqreturn_t mptmq_isr(int irq, void *data)
 		if (!(his & MPI_HIS_REPLY))
 			return IRQ_NONE;
 	}
+	WRITE_ONCE(ioc->irqs_handled, ioc->irqs_handled + 1);
 	/*
 	 * An MSI that finds the FIFO already drained by the previous one is
 	 * normal and costs no further register read: a device that is gone
