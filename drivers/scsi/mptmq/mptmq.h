@@ -10,6 +10,7 @@
 #include <linux/io.h>
 #include <linux/pci.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/completion.h>
 #include <linux/workqueue.h>
 #include <linux/atomic.h>
@@ -64,8 +65,15 @@
  * IOC reset; it is never taken on the I/O path or in interrupt context.
  * @tm_mutex serialises task management (midlayer EH and SG_SCSI_RESET may
  * race).  The submit path takes no lock: one 32-bit MMIO write posts a
- * frame.  The interrupt handler runs without locks; the reply FIFO itself
- * serialises the replies.
+ * frame.  @reply_lock (a spinlock, taken with interrupts off) serialises
+ * every drain of the reply FIFO - the interrupt handler, the watchdog,
+ * .eh_timed_out, abort and the check after a reset of a nexus - with the
+ * IOC reset: a drain pops a reply and hands its frame back inside the
+ * lock, and the reset, with interrupts masked (the mask read back) and
+ * synchronize_irq() done, takes the last replies and closes the FIFO
+ * (@replies_open false) under it before the IOC forgets its frames; only
+ * ioc_start() opens it again, after re-posting the reply frames.  While it
+ * is closed the interrupt handler reads no register.
  */
 
 /* Contexts: bits 15:0 are the frame index; bit 28 marks internal requests. */
@@ -260,6 +268,8 @@ struct mptmq_stats {
  * @event_ack_event: the event to acknowledge
  * @event_ack_context: its event context
  * @rescan_work: rescans the host after a topology event
+ * @reply_lock: serialises reply-FIFO drains with the IOC reset
+ * @replies_open: the reply frames are posted and the FIFO may be drained
  * @watchdog: the once-a-second doorbell check
  * @irqs_handled: interrupts the handler took as ours (written by it only)
  * @irqs_at_tick: @irqs_handled at the previous watchdog tick
@@ -322,6 +332,8 @@ struct mptmq_ioc {
 	u32			event_ack_event;
 	u32			event_ack_context;
 	struct work_struct	rescan_work;
+	spinlock_t		reply_lock;
+	bool			replies_open;	/* under reply_lock */
 	struct delayed_work	watchdog;
 	unsigned long		irqs_handled;
 	unsigned long		irqs_at_tick;
@@ -423,6 +435,8 @@ int mptmq_change_queue_depth(struct scsi_device *sdev, int qdepth);
 /* ---- reply path (mptmq_reply.c) ---- */
 irqreturn_t mptmq_isr(int irq, void *data);
 unsigned int mptmq_drain_replies(struct mptmq_ioc *ioc);
+void mptmq_replies_open(struct mptmq_ioc *ioc);
+void mptmq_replies_close(struct mptmq_ioc *ioc);
 void mptmq_fail_all(struct mptmq_ioc *ioc, int host_byte);
 void mptmq_irq_unmask(struct mptmq_ioc *ioc);
 void mptmq_irq_mask(struct mptmq_ioc *ioc);

@@ -551,6 +551,7 @@ int mptmq_ioc_start(struct mptmq_ioc *ioc)
 	if (ret)
 		return ret;
 	mptmq_post_reply_frames(ioc);
+	mptmq_replies_open(ioc);
 	ret = mptmq_port_enable(ioc);
 	if (ret)
 		return ret;
@@ -579,6 +580,8 @@ void mptmq_ioc_stop(struct mptmq_ioc *ioc)
 	if (mptmq_state(ioc) != MPTMQ_STATE_DEAD)
 		WRITE_ONCE(ioc->state, MPTMQ_STATE_INIT);
 	mptmq_irq_mask(ioc);
+	synchronize_irq(ioc->irq);
+	mptmq_replies_close(ioc);
 	if (mptmq_readl(ioc, MPI_REG_DOORBELL) != MPI_REPLY_EMPTY)
 		mptmq_ioc_make_ready(ioc);
 	ioc->events_on = false;
@@ -630,8 +633,8 @@ int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why)
 	synchronize_rcu();
 	mptmq_irq_mask(ioc);
 	synchronize_irq(ioc->irq);
-	/* Take what the IOC already finished before it forgets everything. */
-	mptmq_drain_replies(ioc);
+	/* Take what the IOC already finished, then keep every drainer out. */
+	mptmq_replies_close(ioc);
 
 	ret = mptmq_ioc_make_ready(ioc);
 	/* The IOC has forgotten every request: complete them here, once. */

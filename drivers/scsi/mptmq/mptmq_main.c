@@ -182,6 +182,7 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ioc->state = MPTMQ_STATE_INIT;
 	mutex_init(&ioc->ioc_mutex);
 	mutex_init(&ioc->tm_mutex);
+	spin_lock_init(&ioc->reply_lock);
 	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
 		init_completion(&ioc->internal[i].done);
 	INIT_WORK(&ioc->event_ack_work, mptmq_event_ack_work);

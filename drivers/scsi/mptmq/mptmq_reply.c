@@ -33,6 +33,8 @@ void mptmq_irq_unmask(struct mptmq_ioc *ioc)
 void mptmq_irq_mask(struct mptmq_ioc *ioc)
 {
 	mptmq_writel(ioc, MPI_HIM_DOORBELL | MPI_HIM_REPLY, MPI_REG_HOST_INT_MASK);
+	/* Read back: the posted write reaches the IOC before synchronize_irq(). */
+	mptmq_readl(ioc, MPI_REG_HOST_INT_MASK);
 }
 
 static DEFINE_RATELIMIT_STATE(mptmq_status_rs, DEFAULT_RATELIMIT_INTERVAL,
@@ -148,24 +150,60 @@ static void mptmq_process_reply(struct mptmq_ioc *ioc, u32 desc)
  *
  * Bounded, so that a device that never reports an empty FIFO cannot hold
  * the CPU; the rest is taken at the next interrupt or watchdog tick.
+ * Does nothing while the FIFO is closed for an IOC reset.
  *
- * Context: any; may run concurrently with itself (each FIFO read pops a
- * distinct reply and the in-flight bit decides who completes a command).
+ * Context: any; takes @ioc->reply_lock, so a reply popped here is handed
+ * back to the IOC before a reset can re-post the reply frames.
  * Return: the number of replies processed.
  */
 unsigned int mptmq_drain_replies(struct mptmq_ioc *ioc)
 {
 	unsigned int n = 0, budget = 4 * ioc->reply_depth;
+	unsigned long flags;
 	u32 desc;
 
-	while (n < budget) {
+	spin_lock_irqsave(&ioc->reply_lock, flags);
+	while (ioc->replies_open && n < budget) {
 		desc = mptmq_readl(ioc, MPI_REG_REPLY_FIFO);
 		if (desc == MPI_REPLY_EMPTY)
 			break;
 		mptmq_process_reply(ioc, desc);
 		n++;
 	}
+	spin_unlock_irqrestore(&ioc->reply_lock, flags);
 	return n;
+}
+
+/**
+ * mptmq_replies_open() - let the drainers at the reply FIFO again
+ * @ioc: the IOC; its reply frames have just been posted
+ *
+ * Context: process, @ioc->ioc_mutex held.
+ */
+void mptmq_replies_open(struct mptmq_ioc *ioc)
+{
+	spin_lock_irq(&ioc->reply_lock);
+	ioc->replies_open = true;
+	spin_unlock_irq(&ioc->reply_lock);
+}
+
+/**
+ * mptmq_replies_close() - take the last replies, then keep everyone out
+ * @ioc: the IOC, its interrupts masked
+ *
+ * After this no one pops the reply FIFO (or reads the interrupt status in
+ * the handler) until mptmq_replies_open(): the IOC can be reset and the
+ * reply pool re-posted without a reply from before the reset being handed
+ * back after it.
+ *
+ * Context: process, @ioc->ioc_mutex held.
+ */
+void mptmq_replies_close(struct mptmq_ioc *ioc)
+{
+	mptmq_drain_replies(ioc);
+	spin_lock_irq(&ioc->reply_lock);
+	ioc->replies_open = false;
+	spin_unlock_irq(&ioc->reply_lock);
 }
 
 /*
@@ -197,6 +235,9 @@ irqreturn_t mptmq_isr(int irq, void *data)
 {
 	struct mptmq_ioc *ioc = data;
 
+	/* No register read while the IOC is being reset (shared INTx). */
+	if (!READ_ONCE(ioc->replies_open))
+		return ioc->msi ? IRQ_HANDLED : IRQ_NONE;
 	if (!ioc->msi) {
 		u32 his = mptmq_readl(ioc, MPI_REG_HOST_INT_STATUS);
 
