@@ -49,11 +49,14 @@
  * MPI requires of context (turbo) replies.
  *
  * **Exactly-once completion.**  Each command carries a %MPTMQ_CMD_INFLIGHT
- * bit in its private data, set just before the request is posted.  Whoever
- * clears it with test_and_clear_bit() (the reply path, the IOC reset path,
- * the surprise-removal path) owns the completion; everyone else drops the
- * command.  A reply whose context matches no in-flight command is dropped
- * with a rate-limited warning.
+ * bit in its private data, set only on the posting path, just before the
+ * request is posted and after the state was seen RUNNING; a command
+ * bounced or failed by queuecommand never has it.  Whoever clears it with
+ * test_and_clear_bit() (the reply path, the IOC reset path, the
+ * dead-IOC path, queuecommand itself when the IOC died while it posted)
+ * owns the completion: it unmaps the data and calls scsi_done(); everyone
+ * else drops the command.  A reply whose context matches no in-flight
+ * command is dropped with a rate-limited warning.
  *
  * **IOC states.**  INIT (probe), RUNNING (I/O accepted), RESETTING (new
  * commands are bounced with SCSI_MLQUEUE_HOST_BUSY, the IOC is being reset

@@ -156,25 +156,37 @@ int mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd)
 			scsi_sglist(scmd), nseg, dir);
 
 	/*
-	 * The IOC reset path flips the state and then waits for an RCU grace
-	 * period, so a request is either posted before the reset starts (and
-	 * completed by it) or bounced here.
+	 * The in-flight bit is set only on the posting path, so a command
+	 * bounced here is never seen by mptmq_fail_all().  The IOC reset path
+	 * flips the state and then waits for an RCU grace period, so a request
+	 * is either posted before the reset starts (and completed by it) or
+	 * bounced here.
 	 */
-	set_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags);
 	rcu_read_lock();
 	switch (mptmq_state(ioc)) {
 	case MPTMQ_STATE_RUNNING:
+		set_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags);
 		trace_mptmq_submit(ioc, scmd, tag, nseg);
 		/* writel orders the frame's coherent-memory stores before the post. */
 		mptmq_writel(ioc, mptmq_frame_low(ioc, tag), MPI_REG_REQUEST_FIFO);
+		/*
+		 * mptmq_ioc_mark_dead() has no grace period: it sets DEAD, then
+		 * fails what is in flight.  Either it saw the bit set above, or
+		 * this sees DEAD (both sides order with full barriers); the bit
+		 * decides who completes the command.
+		 */
+		smp_mb__after_atomic();
+		if (unlikely(mptmq_state(ioc) == MPTMQ_STATE_DEAD) &&
+		    test_and_clear_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags)) {
+			scsi_dma_unmap(scmd);
+			mptmq_finish_now(scmd, DID_NO_CONNECT);
+		}
 		break;
 	case MPTMQ_STATE_DEAD:
-		clear_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags);
 		scsi_dma_unmap(scmd);
 		mptmq_finish_now(scmd, DID_NO_CONNECT);
 		break;
 	default:
-		clear_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags);
 		scsi_dma_unmap(scmd);
 		ret = SCSI_MLQUEUE_HOST_BUSY;
 		break;
