@@ -62,7 +62,11 @@
  * commands are bounced with SCSI_MLQUEUE_HOST_BUSY, the IOC is being reset
  * and re-initialised), DEAD (the device is gone or cannot be recovered: new
  * and outstanding commands complete with DID_NO_CONNECT).  The state is
- * read without locks on the submit path and written under @ioc_mutex.
+ * read without locks on the submit path.  DEAD is final: mark_dead() sets
+ * it from any context (xchg, no lock: it runs in the interrupt handler
+ * too); every other change is made under @ioc_mutex by mptmq_set_state(),
+ * a compare-and-exchange that never leaves DEAD, so a bring-up or reset
+ * cannot undo a concurrent mark_dead().
  *
  * **Locking.**  @ioc_mutex serialises the doorbell handshake, bring-up and
  * IOC reset; it is never taken on the I/O path or in interrupt context.
@@ -262,7 +266,8 @@ struct mptmq_stats {
  * @sense_pool_size: bytes in @sense
  * @cfg_buf: buffer for configuration pages
  * @cfg_dma: bus address of @cfg_buf
- * @state: enum mptmq_state; read locklessly, written under @ioc_mutex
+ * @state: enum mptmq_state; read locklessly; DEAD set by mark_dead() from
+ *	any context, every other change under @ioc_mutex (mptmq_set_state())
  * @ioc_mutex: serialises the doorbell handshake, bring-up and IOC reset
  * @tm_mutex: serialises task management
  * @internal: the internal request slots
@@ -426,6 +431,7 @@ int mptmq_handshake(struct mptmq_ioc *ioc, const void *req, unsigned int req_byt
 		    void *reply, unsigned int reply_max);
 bool mptmq_ioc_gone(struct mptmq_ioc *ioc, u32 val);
 void mptmq_ioc_mark_dead(struct mptmq_ioc *ioc, const char *why);
+bool mptmq_set_state(struct mptmq_ioc *ioc, enum mptmq_state state);
 void mptmq_post_internal(struct mptmq_ioc *ioc, unsigned int slot);
 void *mptmq_internal_frame(struct mptmq_ioc *ioc, unsigned int slot);
 const char *mptmq_doorbell_state_name(u32 db);

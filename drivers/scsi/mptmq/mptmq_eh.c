@@ -498,7 +498,10 @@ static pci_ers_result_t mptmq_pci_error_detected(struct pci_dev *pdev, pci_chann
 	case pci_channel_io_frozen:
 		/* No DMA gets through now: stop I/O and complete it for a retry. */
 		mutex_lock(&ioc->ioc_mutex);
-		WRITE_ONCE(ioc->state, MPTMQ_STATE_RESETTING);
+		if (!mptmq_set_state(ioc, MPTMQ_STATE_RESETTING)) {
+			mutex_unlock(&ioc->ioc_mutex);
+			return PCI_ERS_RESULT_DISCONNECT;
+		}
 		synchronize_rcu();
 		mptmq_fail_all(ioc, DID_RESET);
 		mutex_unlock(&ioc->ioc_mutex);

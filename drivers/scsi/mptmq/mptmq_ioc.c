@@ -561,7 +561,9 @@ int mptmq_ioc_start(struct mptmq_ioc *ioc)
 	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
 		clear_bit(0, &ioc->internal[i].busy);
 	mptmq_irq_unmask(ioc);
-	WRITE_ONCE(ioc->state, MPTMQ_STATE_RUNNING);
+	/* A mark_dead() during the bring-up stands. */
+	if (!mptmq_set_state(ioc, MPTMQ_STATE_RUNNING))
+		return -ENODEV;
 	return mptmq_events_enable(ioc);
 }
 
@@ -577,8 +579,7 @@ int mptmq_ioc_start(struct mptmq_ioc *ioc)
 void mptmq_ioc_stop(struct mptmq_ioc *ioc)
 {
 	mutex_lock(&ioc->ioc_mutex);
-	if (mptmq_state(ioc) != MPTMQ_STATE_DEAD)
-		WRITE_ONCE(ioc->state, MPTMQ_STATE_INIT);
+	mptmq_set_state(ioc, MPTMQ_STATE_INIT);
 	mptmq_irq_mask(ioc);
 	synchronize_irq(ioc->irq);
 	mptmq_replies_close(ioc);
@@ -586,6 +587,30 @@ void mptmq_ioc_stop(struct mptmq_ioc *ioc)
 		mptmq_ioc_make_ready(ioc);
 	ioc->events_on = false;
 	mutex_unlock(&ioc->ioc_mutex);
+}
+
+/**
+ * mptmq_set_state() - change the IOC state unless it is DEAD
+ * @ioc: the IOC
+ * @state: the new state (not DEAD: see mptmq_ioc_mark_dead())
+ *
+ * DEAD is final, and mptmq_ioc_mark_dead() may set it at any moment from
+ * any context, so every other change is a compare-and-exchange that
+ * never overwrites DEAD.
+ *
+ * Context: @ioc->ioc_mutex held.
+ * Return: false if the IOC is DEAD (nothing changed).
+ */
+bool mptmq_set_state(struct mptmq_ioc *ioc, enum mptmq_state state)
+{
+	int old = READ_ONCE(ioc->state);
+
+	lockdep_assert_held(&ioc->ioc_mutex);
+	do {
+		if (old == MPTMQ_STATE_DEAD)
+			return false;
+	} while (!try_cmpxchg(&ioc->state, &old, state));
+	return true;
 }
 
 /**
@@ -622,13 +647,12 @@ int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why)
 	int ret;
 
 	mutex_lock(&ioc->ioc_mutex);
-	if (mptmq_state(ioc) == MPTMQ_STATE_DEAD) {
+	if (!mptmq_set_state(ioc, MPTMQ_STATE_RESETTING)) {
 		mutex_unlock(&ioc->ioc_mutex);
 		return -ENODEV;
 	}
 	dev_warn(dev, "IOC reset: %s\n", why);
 	trace_mptmq_ioc_reset(ioc, why, 0);
-	WRITE_ONCE(ioc->state, MPTMQ_STATE_RESETTING);
 	/* Wait for submitters that saw RUNNING: their posts land before the reset. */
 	synchronize_rcu();
 	mptmq_irq_mask(ioc);

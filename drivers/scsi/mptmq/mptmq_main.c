@@ -252,12 +252,17 @@ static void mptmq_remove(struct pci_dev *pdev)
 
 	ioc->removing = true;
 	mptmq_debugfs_exit(ioc);
-	mptmq_watchdog_stop(ioc);
 	cancel_work_sync(&ioc->rescan_work);
 	/* A surprise removal must not leave commands waiting for a dead IOC. */
 	if (!pci_device_is_present(pdev))
 		mptmq_ioc_mark_dead(ioc, "device removed");
+	/*
+	 * The watchdog keeps running while the midlayer flushes the devices
+	 * (SYNCHRONIZE CACHE and the like): an IOC that dies or faults now
+	 * is still noticed, instead of hanging the removal.
+	 */
 	scsi_remove_host(ioc->shost);
+	mptmq_watchdog_stop(ioc);
 	cancel_work_sync(&ioc->event_ack_work);
 	mptmq_ioc_stop(ioc);
 	mptmq_free_irq(ioc);
