@@ -48,8 +48,9 @@ MODULE_PARM_DESC(spi_settle_ms,
  * reset-to-selection time; a device still not ready then answers BUSY or
  * NOT READY, which the midlayer retries).
  *
- * A watchdog reads the doorbell once a second: FAULT leads to an IOC reset
- * with the fault code logged; an all-ones read means the device is gone,
+ * A watchdog reads the doorbell once a second, when no reset or handshake
+ * holds @ioc_mutex: FAULT leads to an IOC reset (straight to a diagnostic
+ * reset, see mptmq_ioc_make_ready()) with the fault code logged; an all-ones read means the device is gone,
  * and every command fails with DID_NO_CONNECT.  When the interrupt status
  * shows a reply waiting and the interrupt handler has not run since the
  * previous tick, the interrupt was lost: the watchdog drains the reply FIFO
@@ -445,9 +446,14 @@ static void mptmq_watchdog_lost_irq(struct mptmq_ioc *ioc)
 static void mptmq_watchdog(struct work_struct *work)
 {
 	struct mptmq_ioc *ioc = container_of(to_delayed_work(work), struct mptmq_ioc, watchdog);
-	u32 db = mptmq_readl(ioc, MPI_REG_DOORBELL);
+	u32 db;
 
+	/* A reset or handshake holds the mutex: no register reads meanwhile. */
+	if (!mutex_trylock(&ioc->ioc_mutex))
+		goto next;
+	db = mptmq_readl(ioc, MPI_REG_DOORBELL);
 	if (db == MPI_REPLY_EMPTY) {
+		mutex_unlock(&ioc->ioc_mutex);
 		mptmq_ioc_mark_dead(ioc, "device no longer answers");
 		return;
 	}
@@ -460,6 +466,8 @@ static void mptmq_watchdog(struct work_struct *work)
 	} else if (mptmq_state(ioc) == MPTMQ_STATE_RUNNING) {
 		mptmq_watchdog_lost_irq(ioc);
 	}
+	mutex_unlock(&ioc->ioc_mutex);
+next:
 	schedule_delayed_work(&ioc->watchdog, msecs_to_jiffies(MPTMQ_WATCHDOG_MS));
 }
 

@@ -24,9 +24,15 @@
  * 1. If the doorbell is ACTIVE, a handshake reply may be pending: read it
  *    out (at most 256 words) and clear the doorbell interrupt, so that no
  *    reset is ever sent while a reply is half read.
- * 2. Message unit reset (doorbell function 0x40), then wait for READY.
- * 3. If that fails, a diagnostic reset: unlock the diagnostic register
- *    with the write-sequence keys and set RESET_ADAPTER; wait for READY.
+ * 2. Message unit reset (doorbell function 0x40), then wait for READY;
+ *    skipped for an IOC in FAULT, whose halted firmware ignores it.
+ * 3. If that fails, a diagnostic reset as mptbase does it: the
+ *    write-sequence keys until the diagnostic register reports DRWE,
+ *    DISABLE_ARM, then RESET_ADAPTER; wait for READY.
+ *
+ * Nothing else reads the IOC's registers while this runs: the watchdog
+ * only reads them when it gets @ioc_mutex (mutex_trylock), the interrupt
+ * handler not while the reply FIFO is closed, sysfs never.
  *
  * An IOC reset (mptmq_ioc_reset()) stops new I/O, masks interrupts, makes
  * the IOC READY as above, completes every outstanding command with
@@ -242,17 +248,47 @@ static int mptmq_message_unit_reset(struct mptmq_ioc *ioc)
 	return mptmq_wait_ioc_state(ioc, MPI_DB_STATE_READY, MPTMQ_READY_TIMEOUT_MS);
 }
 
-static int mptmq_diag_reset(struct mptmq_ioc *ioc)
+static void mptmq_diag_unlock(struct mptmq_ioc *ioc)
 {
 	static const u8 keys[] = {
 		MPI_WRSEQ_FLUSH_KEY, MPI_WRSEQ_KEY1, MPI_WRSEQ_KEY2,
 		MPI_WRSEQ_KEY3, MPI_WRSEQ_KEY4, MPI_WRSEQ_KEY5,
 	};
-	int i, ret;
+	int i;
 
 	for (i = 0; i < ARRAY_SIZE(keys); i++)
 		mptmq_writel(ioc, keys[i], MPI_REG_WRITE_SEQUENCE);
-	mptmq_writel(ioc, MPI_DIAG_RESET_ADAPTER, MPI_REG_HOST_DIAGNOSTIC);
+}
+
+/*
+ * Diagnostic reset, in mptbase's order (mpt_diag_reset()): write the key
+ * sequence until the IOC says the diagnostic register is writable (DRWE;
+ * up to 20 times 100 ms), stop the ARM (DISABLE_ARM), then RESET_ADAPTER,
+ * and wait for READY.
+ */
+static int mptmq_diag_reset(struct mptmq_ioc *ioc)
+{
+	struct device *dev = &ioc->pdev->dev;
+	u32 diag;
+	int i, ret;
+
+	for (i = 0; ; i++) {
+		mptmq_diag_unlock(ioc);
+		diag = mptmq_readl(ioc, MPI_REG_HOST_DIAGNOSTIC);
+		if (diag == MPI_REPLY_EMPTY)
+			return -ENODEV;
+		if (diag & MPI_DIAG_DRWE)
+			break;
+		if (i == 20) {
+			dev_err(dev, "diagnostic register stays locked (0x%08x): no diagnostic reset\n",
+				diag);
+			return -EIO;
+		}
+		msleep(100);
+	}
+	mptmq_writel(ioc, diag | MPI_DIAG_DISABLE_ARM, MPI_REG_HOST_DIAGNOSTIC);
+	mdelay(1);
+	mptmq_writel(ioc, diag | MPI_DIAG_RESET_ADAPTER, MPI_REG_HOST_DIAGNOSTIC);
 	/* The chip must not be touched for a moment after RESET_ADAPTER. */
 	msleep(50);
 	ret = mptmq_wait_ioc_state(ioc, MPI_DB_STATE_READY, MPTMQ_READY_TIMEOUT_MS);
@@ -287,22 +323,26 @@ int mptmq_ioc_make_ready(struct mptmq_ioc *ioc)
 			 mptmq_doorbell_state_name(db), db);
 		mptmq_flush_doorbell(ioc);
 	}
-	if ((db & MPI_DB_STATE_MASK) == MPI_DB_STATE_FAULT)
-		dev_warn(dev, "IOC in FAULT, code 0x%04x: resetting it\n", db & MPI_DB_DATA_MASK);
-	else
+	ret = -EIO;
+	if ((db & MPI_DB_STATE_MASK) == MPI_DB_STATE_FAULT) {
+		/* Halted firmware ignores a message unit reset. */
+		dev_warn(dev, "IOC in FAULT, code 0x%04x: diagnostic reset\n",
+			 db & MPI_DB_DATA_MASK);
+	} else {
 		dev_dbg(dev, "IOC %s (doorbell %08x, WhoInit %u): message unit reset\n",
 			mptmq_doorbell_state_name(db), db,
 			(db & MPI_DB_WHOINIT_MASK) >> MPI_DB_WHOINIT_SHIFT);
-
-	ret = -EIO;
-	if (!(mptmq_readl(ioc, MPI_REG_DOORBELL) & MPI_DB_ACTIVE))
-		ret = mptmq_message_unit_reset(ioc);
-	if (ret == -ENODEV)
-		return ret;
+		if (!(mptmq_readl(ioc, MPI_REG_DOORBELL) & MPI_DB_ACTIVE))
+			ret = mptmq_message_unit_reset(ioc);
+		if (ret == -ENODEV)
+			return ret;
+		if (ret) {
+			db = mptmq_readl(ioc, MPI_REG_DOORBELL);
+			dev_warn(dev, "message unit reset failed (doorbell %08x, IOC %s): diagnostic reset\n",
+				 db, mptmq_doorbell_state_name(db));
+		}
+	}
 	if (ret) {
-		db = mptmq_readl(ioc, MPI_REG_DOORBELL);
-		dev_warn(dev, "message unit reset failed (doorbell %08x, IOC %s): diagnostic reset\n",
-			 db, mptmq_doorbell_state_name(db));
 		ret = mptmq_diag_reset(ioc);
 		if (ret == -ENODEV)
 			return ret;
