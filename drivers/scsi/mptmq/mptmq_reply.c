@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/interrupt.h>
 #include <linux/ratelimit.h>
 #include <scsi/scsi.h>
@@ -63,6 +64,10 @@ static void mptmq_map_status(struct mptmq_ioc *ioc, struct scsi_cmnd *scmd,
 	scmd->result = (res.host << 16) | res.sam;
 }
 
+/*
+ * @rep is NULL for a context reply (success), ERR_PTR(-EPROTO) for an
+ * address reply that cannot be trusted (the command is retried).
+ */
 static void mptmq_complete_scsi(struct mptmq_ioc *ioc, unsigned int tag,
 				const struct mpi_scsi_io_reply *rep)
 {
@@ -77,7 +82,11 @@ static void mptmq_complete_scsi(struct mptmq_ioc *ioc, unsigned int tag,
 		return;
 	}
 	cmd = scsi_cmd_priv(scmd);
-	if (rep) {
+	if (IS_ERR(rep)) {
+		scmd->result = DID_SOFT_ERROR << 16;
+		scsi_set_resid(scmd, scsi_bufflen(scmd));
+		rep = NULL;
+	} else if (rep) {
 		mptmq_map_status(ioc, scmd, tag, rep);
 	} else {
 		/* A context reply means success with everything transferred. */
@@ -106,7 +115,8 @@ static void mptmq_complete_internal(struct mptmq_ioc *ioc, unsigned int slot,
 static void mptmq_process_reply(struct mptmq_ioc *ioc, u32 desc)
 {
 	const struct mpi_reply_header *rep = NULL;
-	unsigned int len = 0, idx;
+	unsigned int len = 0, min_len, max_len, idx;
+	bool bad_len = false;
 	u32 ctx = desc;
 
 	if (desc & MPI_REPLY_ADDRESS) {
@@ -122,17 +132,40 @@ static void mptmq_process_reply(struct mptmq_ioc *ioc, u32 desc)
 		}
 		rep = ioc->pool + ioc->reply_offset + off;
 		ctx = le32_to_cpu(rep->msg_context);
-		len = clamp_t(unsigned int, rep->msg_length * 4, sizeof(*rep),
-			      MPTMQ_REPLY_FRAME_SIZE);
+		len = rep->msg_length * 4;
+		/*
+		 * A SCSI IO reply has a fixed size; longer replies (events)
+		 * are cut to the frame by the IOC itself, so only what fits
+		 * is read.
+		 */
+		if (rep->function == MPI_FUNCTION_SCSI_IO_REQUEST) {
+			min_len = offsetofend(struct mpi_scsi_io_reply, sense_count);
+			max_len = sizeof(struct mpi_scsi_io_reply);
+		} else {
+			min_len = sizeof(*rep);
+			max_len = 255 * 4;
+		}
+		if (len < min_len || len > max_len) {
+			/* Its other fields cannot be trusted either: not used. */
+			atomic_inc(&ioc->stats.bad_replies);
+			dev_warn_ratelimited(&ioc->pdev->dev,
+					     "reply for context %08x (function 0x%02x) has MsgLength %u: dropped\n",
+					     ctx, rep->function, rep->msg_length);
+			bad_len = true;
+		}
+		len = min_t(unsigned int, len, MPTMQ_REPLY_FRAME_SIZE);
 	}
 
 	idx = ctx & MPTMQ_CTX_INDEX_MASK;
 	if ((ctx & ~MPTMQ_CTX_INDEX_MASK) == MPTMQ_CTX_INTERNAL && idx < MPTMQ_NR_INTERNAL) {
-		mptmq_complete_internal(ioc, idx, rep, len);
+		if (!bad_len)
+			mptmq_complete_internal(ioc, idx, rep, len);
 	} else if (!(ctx & ~MPTMQ_CTX_INDEX_MASK) && idx < ioc->nr_io &&
 		   (!rep || rep->function == MPI_FUNCTION_SCSI_IO_REQUEST)) {
-		mptmq_complete_scsi(ioc, idx, (const struct mpi_scsi_io_reply *)rep);
-	} else {
+		/* A command whose reply is unusable is retried, not left hanging. */
+		mptmq_complete_scsi(ioc, idx, bad_len ? ERR_PTR(-EPROTO) :
+					      (const struct mpi_scsi_io_reply *)rep);
+	} else if (!bad_len) {
 		atomic_inc(&ioc->stats.bad_replies);
 		dev_warn_ratelimited(&ioc->pdev->dev,
 				     "reply with unknown context %08x (function 0x%02x): dropped\n",
