@@ -603,6 +603,17 @@ static int mptmq_limits_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(mptmq_limits);
 
+/* pools: bus addresses and sizes of the DMA pools, "name address bytes" */
+static int mptmq_pools_show(struct seq_file *m, void *unused)
+{
+	struct mptmq_ioc *ioc = m->private;
+
+	seq_printf(m, "frames %pad %zu\nsense %pad %zu\n", &ioc->pool_dma, ioc->pool_size,
+		   &ioc->sense_dma, ioc->sense_pool_size);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mptmq_pools);
+
 /*
  * doorbell: "<driver state> <IOC state> 0x<doorbell>", read under
  * ioc_mutex so that it never touches the IOC while a reset is under way.
@@ -628,7 +639,8 @@ DEFINE_SHOW_ATTRIBUTE(mptmq_doorbell);
  *
  * inject_fault (write 1: fault the IOC with an invalid function),
  * ioc_reset (write 1: reset the IOC), and the read-only dumps
- * error_counters, queue_limits and doorbell.  Failures are ignored, as
+ * error_counters, queue_limits, doorbell and pools (bus addresses of the
+ * DMA pools).  Failures are ignored, as
  * debugfs is optional.
  */
 void mptmq_debugfs_init(struct mptmq_ioc *ioc)
@@ -637,6 +649,7 @@ void mptmq_debugfs_init(struct mptmq_ioc *ioc)
 	debugfs_create_file("error_counters", 0444, ioc->debugfs, ioc, &mptmq_counters_fops);
 	debugfs_create_file("queue_limits", 0444, ioc->debugfs, ioc, &mptmq_limits_fops);
 	debugfs_create_file("doorbell", 0444, ioc->debugfs, ioc, &mptmq_doorbell_fops);
+	debugfs_create_file("pools", 0400, ioc->debugfs, ioc, &mptmq_pools_fops);
 	debugfs_create_file_unsafe("inject_fault", 0200, ioc->debugfs, ioc,
 				   &mptmq_inject_fault_fops);
 	debugfs_create_file_unsafe("ioc_reset", 0200, ioc->debugfs, ioc, &mptmq_reset_fops);
