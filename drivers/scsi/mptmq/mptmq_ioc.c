@@ -662,10 +662,15 @@ bool mptmq_set_state(struct mptmq_ioc *ioc, enum mptmq_state state)
  */
 void mptmq_ioc_mark_dead(struct mptmq_ioc *ioc, const char *why)
 {
+	unsigned int i;
+
 	if (xchg(&ioc->state, MPTMQ_STATE_DEAD) == MPTMQ_STATE_DEAD)
 		return;
 	dev_err(&ioc->pdev->dev, "IOC is dead (%s): failing all I/O\n", why);
 	mptmq_fail_all(ioc, DID_NO_CONNECT);
+	/* Task management waiting for a reply gets none: wake it now, not in 30 s. */
+	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
+		complete_all(&ioc->internal[i].done);
 }
 
 /**
