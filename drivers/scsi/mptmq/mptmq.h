@@ -118,6 +118,7 @@ enum mptmq_internal_slot {
 #define MPTMQ_PORT_ENABLE_SPI_TIMEOUT_MS 30000	/* parallel SCSI (as mptbase) */
 #define MPTMQ_TM_TIMEOUT_MS		30000
 #define MPTMQ_WATCHDOG_MS		1000
+#define MPTMQ_RECOVERY_TIMEOUT_MS	120000	/* longest RESETTING a timeout waits for */
 
 enum mptmq_state {
 	MPTMQ_STATE_INIT,
@@ -268,6 +269,7 @@ struct mptmq_stats {
  * @cfg_dma: bus address of @cfg_buf
  * @state: enum mptmq_state; read locklessly; DEAD set by mark_dead() from
  *	any context, every other change under @ioc_mutex (mptmq_set_state())
+ * @resetting_since: jiffies when the state last became RESETTING
  * @ioc_mutex: serialises the doorbell handshake, bring-up and IOC reset
  * @tm_mutex: serialises task management
  * @internal: the internal request slots
@@ -332,6 +334,7 @@ struct mptmq_ioc {
 
 	/* state */
 	int			state;		/* enum mptmq_state */
+	unsigned long		resetting_since;
 	struct mutex		ioc_mutex;	/* handshake, bring-up, reset */
 	struct mutex		tm_mutex;	/* one task management at a time */
 	struct mptmq_internal	internal[MPTMQ_NR_INTERNAL];

@@ -48,6 +48,16 @@ MODULE_PARM_DESC(spi_settle_ms,
  * reset-to-selection time; a device still not ready then answers BUSY or
  * NOT READY, which the midlayer retries).
  *
+ * PCI error recovery (AER, DPC): error_detected() on a frozen channel
+ * stops the watchdog (all-ones reads are expected now, not a removal),
+ * sets RESETTING and completes what the IOC held with DID_RESET;
+ * slot_reset() restores and saves the PCI state again and resets the IOC;
+ * resume() restarts the watchdog.  Timed-out commands wait for a reset at
+ * most %MPTMQ_RECOVERY_TIMEOUT_MS: if recovery never calls back, the
+ * midlayer's host reset finds the IOC gone and it is marked DEAD.  A reset
+ * that fails while the channel is offline leaves the IOC to PCI error
+ * recovery instead of marking it dead.
+ *
  * A watchdog reads the doorbell once a second, when no reset or handshake
  * holds @ioc_mutex: FAULT leads to an IOC reset (straight to a diagnostic
  * reset, see mptmq_ioc_make_ready()) with the fault code logged; an all-ones read means the device is gone,
@@ -379,8 +389,9 @@ int mptmq_eh_host_reset(struct scsi_cmnd *scmd)
  *
  * Locks: none held.  Calling context: block layer timeout work.
  * Return: DONE when the command's reply was found waiting in the reply
- * FIFO (it is completed now), RESET_TIMER while the IOC is being reset,
- * else NOT_HANDLED so the midlayer starts error handling.
+ * FIFO (it is completed now), RESET_TIMER while the IOC is being reset
+ * (for at most %MPTMQ_RECOVERY_TIMEOUT_MS), else NOT_HANDLED so the
+ * midlayer starts error handling.
  */
 mptmq_timeout_ret_t mptmq_eh_timed_out(struct scsi_cmnd *scmd)
 {
@@ -390,7 +401,17 @@ mptmq_timeout_ret_t mptmq_eh_timed_out(struct scsi_cmnd *scmd)
 	atomic_inc(&ioc->stats.timeouts);
 	switch (mptmq_state(ioc)) {
 	case MPTMQ_STATE_RESETTING:
-		return MPTMQ_EH_RESET_TIMER;
+		/*
+		 * A reset ends in a bounded time; PCI error recovery may never
+		 * call back (the core gave up): then the midlayer's error
+		 * handling takes over, and its host reset finds the IOC gone.
+		 */
+		if (time_before(jiffies, READ_ONCE(ioc->resetting_since) +
+				msecs_to_jiffies(MPTMQ_RECOVERY_TIMEOUT_MS)))
+			return MPTMQ_EH_RESET_TIMER;
+		scmd_printk(KERN_WARNING, scmd, "IOC still resetting after %u s: error handling\n",
+			    MPTMQ_RECOVERY_TIMEOUT_MS / 1000);
+		break;
 	case MPTMQ_STATE_RUNNING:
 		mptmq_drain_replies(ioc);
 		if (!test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags)) {
@@ -454,6 +475,9 @@ static void mptmq_watchdog(struct work_struct *work)
 	db = mptmq_readl(ioc, MPI_REG_DOORBELL);
 	if (db == MPI_REPLY_EMPTY) {
 		mutex_unlock(&ioc->ioc_mutex);
+		/* A frozen channel is PCI error recovery's to handle. */
+		if (pci_channel_offline(ioc->pdev))
+			goto next;
 		mptmq_ioc_mark_dead(ioc, "device no longer answers");
 		return;
 	}
@@ -504,13 +528,19 @@ static pci_ers_result_t mptmq_pci_error_detected(struct pci_dev *pdev, pci_chann
 	case pci_channel_io_normal:
 		return PCI_ERS_RESULT_CAN_RECOVER;
 	case pci_channel_io_frozen:
-		/* No DMA gets through now: stop I/O and complete it for a retry. */
+		/*
+		 * No MMIO or DMA gets through now: the watchdog would take the
+		 * all-ones reads for a removal, so it stops until resume; I/O
+		 * stops and what the IOC held completes for a retry.
+		 */
+		mptmq_watchdog_stop(ioc);
 		mutex_lock(&ioc->ioc_mutex);
 		if (!mptmq_set_state(ioc, MPTMQ_STATE_RESETTING)) {
 			mutex_unlock(&ioc->ioc_mutex);
 			return PCI_ERS_RESULT_DISCONNECT;
 		}
 		synchronize_rcu();
+		mptmq_replies_close(ioc);
 		mptmq_fail_all(ioc, DID_RESET);
 		mutex_unlock(&ioc->ioc_mutex);
 		return PCI_ERS_RESULT_NEED_RESET;
@@ -535,6 +565,8 @@ static pci_ers_result_t mptmq_pci_slot_reset(struct pci_dev *pdev)
 	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
 
 	pci_restore_state(pdev);
+	/* Restoring consumed the saved state: keep one for the next error. */
+	pci_save_state(pdev);
 	pci_set_master(pdev);
 	atomic_inc(&ioc->stats.reset_recovery);
 	return mptmq_ioc_reset(ioc, "PCI slot reset") ? PCI_ERS_RESULT_DISCONNECT :
@@ -543,6 +575,11 @@ static pci_ers_result_t mptmq_pci_slot_reset(struct pci_dev *pdev)
 
 static void mptmq_pci_resume(struct pci_dev *pdev)
 {
+	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
+
+	/* error_detected() stopped the watchdog (no-op if it still runs). */
+	if (mptmq_state(ioc) != MPTMQ_STATE_DEAD)
+		schedule_delayed_work(&ioc->watchdog, msecs_to_jiffies(MPTMQ_WATCHDOG_MS));
 	dev_info(&pdev->dev, "PCI error recovery done, I/O resumed\n");
 }
 

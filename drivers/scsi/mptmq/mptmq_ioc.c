@@ -650,6 +650,8 @@ bool mptmq_set_state(struct mptmq_ioc *ioc, enum mptmq_state state)
 		if (old == MPTMQ_STATE_DEAD)
 			return false;
 	} while (!try_cmpxchg(&ioc->state, &old, state));
+	if (state == MPTMQ_STATE_RESETTING)
+		WRITE_ONCE(ioc->resetting_since, jiffies);
 	return true;
 }
 
@@ -715,6 +717,11 @@ int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why)
 		ret = mptmq_ioc_start(ioc);
 	mutex_unlock(&ioc->ioc_mutex);
 
+	if (ret && pci_channel_offline(ioc->pdev)) {
+		/* The link is down, not the IOC: PCI error recovery resets it. */
+		dev_warn(dev, "IOC reset failed with the PCI channel offline: left to PCI error recovery\n");
+		return ret;
+	}
 	if (ret) {
 		mptmq_ioc_mark_dead(ioc, "reset failed");
 		return ret;
