@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # test_eh_portenable.sh - a slow PortEnable (issue 10, defect 2).  Test
-# QEMU only: x-port-enable-delay-ms makes PortEnable answer after 15 s
-# (real SAS firmware takes that long to discover a big topology; mptbase
-# allows 300 s for SAS, 30 s for SPI).  A host reset (sg_reset -H) then
+# QEMU only: x-port-enable-delay-ms makes every PortEnable answer after
+# 12 s, more than the generic 10 s handshake wait (real SAS firmware takes
+# that long to discover a big topology; mptbase allows 300 s for SAS, 30 s
+# for SPI).  The model has 8 ports, each enabled in turn, so the reset
+# takes about 100 s.  A host reset (sg_reset -H) then
 # re-initialises the IOC: it must succeed, the disks must read again, and
 # (mptmq) ioc_state must be "running" with no "timed out" handshake logged.
 # With the generic 10 s handshake wait the reset fails and the IOC dies.
@@ -14,7 +16,7 @@ DIR=$(dirname "$0")
 . "$DIR/lib.sh"
 . "$DIR/eh_lib.sh"
 
-DELAY_MS=${EH_PORT_ENABLE_DELAY_MS:-15000}
+DELAY_MS=${EH_PORT_ENABLE_DELAY_MS:-12000}
 
 slow_port_enable_reset()
 {
@@ -22,7 +24,7 @@ slow_port_enable_reset()
 	model_set x-port-enable-delay-ms "$DELAY_MS" >/dev/null || { echo "qom-set failed"; return 1; }
 	dmesg_mark
 	t0=$(ms_now)
-	timeout 120 sg_reset -H "$SG"
+	timeout 400 sg_reset -H "$SG"
 	rc=$?
 	echo "sg_reset -H: status $rc after $(($(ms_now) - t0)) ms (PortEnable delayed $DELAY_MS ms)"
 	model_set x-port-enable-delay-ms 0 >/dev/null
