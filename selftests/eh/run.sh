@@ -24,11 +24,11 @@
 #                    EH_FIO_SIZE=4M; a variable set in the environment wins
 #   --name NAME      run directories out/eh/NAME-<vm> (default
 #                    <kver>-<driver>-msi<on|off>)
-#   TEST...          resets recovery medium fault aer slow hotplug lostirq
+#   TEST...          resets recovery medium fault slow hotplug lostirq
 #                    portenable faultdiag hostile surprise sense64 (default
 #                    all)
 #
-# The tests are grouped into VMs: "main" (resets recovery medium fault aer),
+# The tests are grouped into VMs: "main" (resets recovery medium fault),
 # "slow" (a throttled disk), "hotplug" (QMP device_del/device_add of the
 # HBA through qmp-watch.py), and on the test QEMU only "model" (its fault
 # hooks set over QMP: lostirq portenable faultdiag hostile surprise) and
@@ -45,9 +45,9 @@ set -uo pipefail
 EH_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$EH_DIR/../vm/vmlib.sh"
 
-ALL_TESTS=(resets recovery medium fault aer slow hotplug lostirq portenable faultdiag hostile
+ALL_TESTS=(resets recovery medium fault slow hotplug lostirq portenable faultdiag hostile
 	   surprise sense64)
-declare -A GROUP=([resets]=main [recovery]=main [medium]=main [fault]=main [aer]=main
+declare -A GROUP=([resets]=main [recovery]=main [medium]=main [fault]=main
 		  [slow]=slow [hotplug]=hotplug [lostirq]=model [portenable]=model
 		  [faultdiag]=model [hostile]=model [surprise]=model [sense64]=bigmem)
 GROUPS_ORDER=(main slow hotplug model bigmem)
