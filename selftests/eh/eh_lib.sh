@@ -21,6 +21,7 @@
 #   io_done BLK...         reads+writes completed on these disks so far
 #   stats_ms FILE          "n N median X ms max Y ms" of a list of numbers
 #   data_disks             the raw/zero disks of the manifest (fio targets)
+#   data_blocks            their block devices
 
 : "${EH_FIO_QD:=32}"
 : "${EH_FIO_SIZE:=8M}"
@@ -122,6 +123,15 @@ eh_ioc_state()
 data_disks()
 {
 	disks_of_kind raw zero
+}
+
+# data_blocks - the block devices of data_disks, one per line.
+data_blocks()
+{
+	local d
+	for d in $(data_disks); do
+		disk_block "$d"
+	done
 }
 
 # io_done BLK... - reads + writes completed so far on these block devices.

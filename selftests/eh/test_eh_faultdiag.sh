@@ -52,11 +52,7 @@ model_require
 ktap_print_header
 ktap_set_plan 3
 mpt_require_driver
-mapfile -t DISKS < <(data_disks)
-BLKS=()
-for d in "${DISKS[@]}"; do
-	BLKS+=("$(disk_block "$d")")
-done
+mapfile -t BLKS < <(data_blocks)
 eh_counters >/tmp/fd.counters0
 fio_loop_start fd "${BLKS[@]}"
 sleep 3

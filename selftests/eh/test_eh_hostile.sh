@@ -57,11 +57,7 @@ model_require
 ktap_print_header
 ktap_set_plan $((${#HOOKS[@]} + 1))
 mpt_require_driver
-mapfile -t DISKS < <(data_disks)
-BLKS=()
-for d in "${DISKS[@]}"; do
-	BLKS+=("$(disk_block "$d")")
-done
+mapfile -t BLKS < <(data_blocks)
 fio_loop_start hostile "${BLKS[@]}"
 sleep 2
 for h in "${HOOKS[@]}"; do

@@ -51,12 +51,8 @@ model_require
 ktap_print_header
 ktap_set_plan 2
 mpt_require_driver
-mapfile -t DISKS < <(data_disks)
-BLKS=()
-for d in "${DISKS[@]}"; do
-	BLKS+=("$(disk_block "$d")")
-done
-SG=$(disk_sg "${DISKS[0]}")
+mapfile -t BLKS < <(data_blocks)
+SG=$(disk_sg "$(data_disks | head -n 1)")
 ktap_check reset_with_slow_port_enable slow_port_enable_reset
 ktap_check disks_read disks_read
 ktap_finished
