@@ -6,8 +6,9 @@
 #
 #   qmp_cmd/qmp_ok JSON    a QMP command through the host's qmp-watch.py
 #                          (request/response files in the run directory)
-#   model_require, model_set PROP VALUE
+#   model_require, model_set PROP VALUE, model_no_violation [RULE]
 #                          the test QEMU's fault hooks (skip without it)
+#                          and its strict-check log
 #   eh_counters, eh_counter NAME, eh_counters_delta FILE
 #                          the driver's error counters (mptmq host attribute
 #                          directory error_counters/; the reference has none:
@@ -65,6 +66,18 @@ model_require()
 model_set()
 {
 	qmp_cmd '{"execute":"qom-set","arguments":{"path":"/machine/peripheral/hba0","property":"'"$1"'","value":'"$2"'}}'
+}
+
+# model_no_violation [RULE] - the test QEMU logged no strict-check
+# violation (of RULE, or of any rule) so far: its stderr is qemu.log in the
+# run directory, which the guest shares.
+model_no_violation()
+{
+	local v
+	v=$(grep "mptsas-strict: violation: ${1:-}" "${MPT_RUNDIR:?}/qemu.log" 2>/dev/null)
+	[[ -z $v ]] && { echo "no strict-check violation${1:+ of $1} logged"; return 0; }
+	echo "$(wc -l <<<"$v") strict-check violations; first: $(head -n 1 <<<"$v")"
+	return 1
 }
 
 # qmp_event_seen PATTERN - a QMP event matching PATTERN has been logged.

@@ -9,7 +9,11 @@
 # blkdebug disk fails every read of LBA 12288 with MEDIUM ERROR; it is read
 # EH_SENSE_READS times (default 20) through SG_IO (sg_raw READ(10)), and
 # each time the sense data must arrive intact: sense key MEDIUM ERROR, ASC
-# 0x11 (unrecovered read error).  mptmq: the sense pool must lie above
+# 0x11 (unrecovered read error), and the test QEMU must have logged no
+# "sense-width" violation (a 32-bit sense address with a non-zero
+# SenseBufferHighAddr: the sense went to the low 4 GiB - memory corruption;
+# the midlayer may still get the sense with its own REQUEST SENSE, so the
+# sense check alone cannot tell).  mptmq: the sense pool must lie above
 # 4 GiB (debugfs pools), else the check proves nothing and is skipped.
 
 set -uo pipefail
@@ -48,7 +52,7 @@ sense_intact()
 mpt_load_manifest
 model_require
 ktap_print_header
-ktap_set_plan 2
+ktap_set_plan 3
 mpt_require_driver
 BD=$(disks_of_kind blkdebug | head -n 1)
 [[ -n $BD ]] || ktap_exit_fail_msg "no blkdebug disk in the manifest"
@@ -60,4 +64,5 @@ else
 	ktap_test_skip sense_pool_above_4g "$MPT_DRIVER does not show where its sense pool is"
 fi
 ktap_check sense_intact sense_intact
+ktap_check no_sense_width_violation model_no_violation sense-width
 ktap_finished
