@@ -35,11 +35,16 @@ fio_fails_promptly()
 
 unbind_and_unload()
 {
-	local t0 rc=0
+	local t0 rc=0 drv
 	t0=$(ms_now)
-	timeout 60 bash -c "echo $PCI > /sys/bus/pci/drivers/$(pci_driver)/unbind" || rc=$?
-	echo "unbind: status $rc after $(($(ms_now) - t0)) ms"
-	((rc == 0)) || return 1
+	drv=$(pci_driver)
+	if [[ $drv == - ]]; then
+		echo "the function has no driver any more (the driver let go of it itself)"
+	else
+		timeout 60 bash -c "echo $PCI > /sys/bus/pci/drivers/$drv/unbind" || rc=$?
+		echo "unbind from $drv: status $rc after $(($(ms_now) - t0)) ms"
+		((rc == 0)) || return 1
+	fi
 	timeout 60 modprobe -r "$MPT_DRIVER" 2>/dev/null || timeout 60 rmmod "$MPT_DRIVER" || rc=$?
 	echo "module unload: status $rc"
 	((rc == 0)) && ! driver_loaded
