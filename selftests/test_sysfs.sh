@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # test_sysfs.sh - mptmq only: every SCSI host attribute of mptmq
-# (Documentation/ABI/testing/sysfs-class-scsi_host-mptmq) reads back what
-# QEMU's mptsas1068 reports (IOCFacts, Manufacturing page 0; the values of
-# the research notes on QEMU 7.2, qemu-mptsas.md sections 4 and 7.2), the
-# limits agree with the SCSI midlayer's own attributes, and modinfo shows
-# the description, version, one alias per supported PCI ID and the msi
-# parameter with its default.
+# (Documentation/ABI/testing/sysfs-class-scsi_host-mptmq) holds one value
+# (one line; limits and counters one file each under queue_limits/ and
+# error_counters/) and reads back what QEMU's mptsas1068 reports (IOCFacts,
+# Manufacturing page 0; the values of the research notes on QEMU 7.2,
+# qemu-mptsas.md sections 4 and 7.2), the limits agree with the SCSI
+# midlayer's own attributes, the multi-value dumps are in debugfs, and
+# modinfo shows the description, version, one alias per supported PCI ID
+# and the msi parameter with its default.
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -16,7 +18,8 @@ set -uo pipefail
 QEMU_FW=01.50.146.00		# FWVersion 0x01329200
 QEMU_MPI=1.5			# MsgVersion 0x0105
 QEMU_BOARD="QEMU MPT Fusion"
-QEMU_CHIP="QEMU MPT Fusion 2.5"	# ChipName, ChipRevision
+QEMU_CHIP="QEMU MPT Fusion"	# ChipName
+QEMU_CHIP_REV=2.5		# ChipRevision
 QEMU_ASSEMBLY=QEMU
 QEMU_TRACER=0000111122223333
 QEMU_PRODUCT=0x2102		# SAS | initiator | 1068 family
@@ -32,6 +35,11 @@ PCI_IDS="0030 0031 0040 0041 0050 0054 0056 0058 005A 005C 005E"
 ERROR_COUNTERS="reset_host reset_fault reset_recovery tm_abort tm_lun_reset tm_target_reset
 tm_bus_reset tm_failed timeouts faults lost_interrupts bad_replies tm_abort_failed
 tm_lun_reset_failed tm_target_reset_failed tm_bus_reset_failed tm_no_reply"
+LIMIT_NAMES="global_credits reply_queue_depth can_queue frame_size max_chain_depth chain_segments
+max_sge sge_bits msi"
+# The single-value attributes (the ABI file), besides the two directories.
+ATTRS=(version_fw version_mpi board_name board_assembly board_tracer chip_name chip_revision
+       product_id ioc_state)
 
 # attr_is NAME VALUE - host attribute NAME reads exactly VALUE.
 attr_is()
@@ -42,33 +50,50 @@ attr_is()
 	[[ $v == "$2" ]]
 }
 
-# ioc_state - "running OPERATIONAL 0x2xxxxxxx": driver state, the doorbell's
-# IOC state and the raw doorbell.
+# one_value - every attribute mptmq adds (the ABI file's names; files of
+# queue_limits/ and error_counters/) is a single line.
+one_value()
+{
+	local f n rc=0
+	for f in "${ATTRS[@]/#/$SHOST/}" "$SHOST"/queue_limits/* "$SHOST"/error_counters/*; do
+		[[ -f $f ]] || { echo "${f#"$SHOST"/}: not a file"; rc=1; continue; }
+		n=$(wc -l <"$f")
+		((n == 1)) || { echo "${f#"$SHOST"/}: $n lines"; rc=1; }
+	done
+	((rc)) || echo "${#ATTRS[@]} attributes, the limits and the counters: one line each"
+	return "$rc"
+}
+
+# ioc_state - the driver's state of the IOC, nothing else.
 ioc_state()
 {
-	local v
-	v=$(<"$SHOST/ioc_state") || return 1
-	echo "ioc_state: '$v'"
-	[[ $v =~ ^running\ OPERATIONAL\ 0x2[0-9a-f]{7}$ ]]
+	attr_is ioc_state running
 }
 
-# limit NAME - the value of NAME in queue_limits.
+# dir_is DIR NAMES... - DIR holds exactly NAMES, each a number.
+dir_is()
+{
+	local dir=$SHOST/$1 f have
+	shift
+	have=$(find "$dir" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort | xargs)
+	echo "$(basename "$dir")/: $have"
+	[[ $have == "$(printf '%s\n' "$@" | sort | xargs)" ]] || { echo "expected: $*"; return 1; }
+	for f in "$@"; do
+		[[ $(<"$dir/$f") =~ ^[0-9]+$ ]] || { echo "$f is not a number: '$(<"$dir/$f")'"; return 1; }
+	done
+}
+
+# limit NAME - the value of queue_limits/NAME.
 limit()
 {
-	awk -v k="$1" '$1 == k { print $2; f = 1 } END { exit !f }' <<<"$LIMITS"
+	cat "$SHOST/queue_limits/$1" 2>/dev/null
 }
 
-# limits_reported - queue_limits has exactly its nine keys, each a number.
+# limits_reported - queue_limits/ holds exactly its nine limits, numbers.
 limits_reported()
 {
-	local k keys
-	echo "$LIMITS"
-	keys=$(awk '{ print $1 }' <<<"$LIMITS" | tr '\n' ' ')
-	[[ $keys == "global_credits reply_queue_depth can_queue frame_size max_chain_depth chain_segments max_sge sge_bits msi " ]] ||
-		{ echo "keys: $keys"; return 1; }
-	for k in $keys; do
-		[[ $(limit "$k") =~ ^[0-9]+$ ]] || { echo "$k is not a number"; return 1; }
-	done
+	# shellcheck disable=SC2086
+	dir_is queue_limits $LIMIT_NAMES
 }
 
 # limit_is NAME VALUE
@@ -109,15 +134,34 @@ msi_limit()
 	limit_is msi "$([[ $MPT_MSI == on ]] && echo 1 || echo 0)"
 }
 
-# error_counters - all seventeen counters, each a number, nothing else.
+# error_counters - error_counters/ holds all seventeen counters, numbers.
 error_counters()
 {
-	local v keys
-	v=$(<"$SHOST/error_counters") || return 1
-	echo "$v"
-	keys=$(awk '{ print $1 }' <<<"$v" | xargs)
-	[[ $keys == "$(xargs <<<"$ERROR_COUNTERS")" ]] || { echo "keys: $keys"; return 1; }
-	! awk '$2 !~ /^[0-9]+$/ { bad = 1 } END { exit !bad }' <<<"$v"
+	# shellcheck disable=SC2086
+	dir_is error_counters $ERROR_COUNTERS
+}
+
+# debugfs_dumps - the multi-value dumps: debugfs error_counters and
+# queue_limits list every name of the sysfs directories in their order with
+# the same values (counters may move: names only there), doorbell is
+# "running OPERATIONAL 0x2xxxxxxx" (driver state, the doorbell's IOC state,
+# the raw doorbell).
+debugfs_dumps()
+{
+	local dbg v
+	dbg=/sys/kernel/debug/mptmq/$(basename "$(mpt_pci_dev)")
+	[[ -d $dbg ]] || { echo "no $dbg"; return 1; }
+	v=$(awk '{ print $1 }' "$dbg/error_counters" | xargs)
+	echo "debugfs error_counters: $v"
+	[[ $v == "$(xargs <<<"$ERROR_COUNTERS")" ]] || return 1
+	v=$(<"$dbg/queue_limits")
+	echo "debugfs queue_limits: ${v//$'\n'/, }"
+	[[ $(awk '{ print $1 }' <<<"$v" | xargs) == "$(xargs <<<"$LIMIT_NAMES")" ]] || return 1
+	awk -v d="$SHOST/queue_limits" '{ f = d "/" $1; getline s < f; if (s != $2) exit 1 }' <<<"$v" ||
+		{ echo "debugfs queue_limits differ from sysfs"; return 1; }
+	v=$(<"$dbg/doorbell")
+	echo "debugfs doorbell: '$v'"
+	[[ $v =~ ^running\ OPERATIONAL\ 0x2[0-9a-f]{7}$ ]]
 }
 
 # host_identity - the midlayer's own attributes name the driver.
@@ -171,7 +215,7 @@ mpt_load_manifest
 [[ $MPT_DRIVER == mptmq ]] ||
 	ktap_skip_all "mptmq only: $MPT_DRIVER has none of these attributes"
 ktap_print_header
-ktap_set_plan 21
+ktap_set_plan 24
 mpt_require_driver
 HOST=$(mpt_host) || ktap_exit_fail_msg "no SCSI host of mptmq"
 SHOST=/sys/class/scsi_host/host$HOST
@@ -184,9 +228,10 @@ ktap_check board_name attr_is board_name "$QEMU_BOARD"
 ktap_check board_assembly attr_is board_assembly "$QEMU_ASSEMBLY"
 ktap_check board_tracer attr_is board_tracer "$QEMU_TRACER"
 ktap_check chip_name attr_is chip_name "$QEMU_CHIP"
+ktap_check chip_revision attr_is chip_revision "$QEMU_CHIP_REV"
 ktap_check product_id attr_is product_id "$QEMU_PRODUCT"
 ktap_check ioc_state ioc_state
-LIMITS=$(<"$SHOST/queue_limits")
+ktap_check one_value one_value
 ktap_check queue_limits limits_reported
 ktap_check global_credits limit_is global_credits "$QEMU_CREDITS"
 ktap_check reply_queue_depth limit_is reply_queue_depth "$QEMU_REPLY_DEPTH"
@@ -196,6 +241,7 @@ ktap_check max_chain_depth limit_is max_chain_depth "$QEMU_CHAIN_DEPTH"
 ktap_check sg_limits sg_limits
 ktap_check msi msi_limit
 ktap_check error_counters error_counters
+ktap_check debugfs_dumps debugfs_dumps
 ktap_check host_identity host_identity
 ktap_check modinfo_fields modinfo_fields
 ktap_check modinfo_aliases modinfo_aliases

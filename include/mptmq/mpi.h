@@ -319,6 +319,10 @@ struct mpi_port_facts_reply {
 };
 static_assert(sizeof(struct mpi_port_facts_reply) == 40);
 
+/* IOCFacts ProductID: the product (firmware personality) field */
+#define MPI_FW_HEADER_PID_PROD_MASK		0x0f00
+#define MPI_FW_HEADER_PID_PROD_TARGET_SCSI	0x0300	/* above: integrated RAID */
+
 #define MPI_PORTFACTS_PORTTYPE_INACTIVE	0x00
 #define MPI_PORTFACTS_PORTTYPE_SCSI	0x01
 #define MPI_PORTFACTS_PORTTYPE_FC	0x10
@@ -747,6 +751,9 @@ struct mpi_scsi_io_request {
 	__le32	sense_buffer_low;	/* 0x2c */
 };
 static_assert(sizeof(struct mpi_scsi_io_request) == MPI_SCSIIO_SGL_OFFSET);
+
+/* SCSI IO MsgFlags: SenseBufferLowAddr extended by IOCInit's SenseBufferHighAddr */
+#define MPI_SCSIIO_MSGFLGS_SENSE_WIDTH_64	0x01
 
 #define MPI_SCSI_STATE_AUTOSENSE_VALID		0x01
 #define MPI_SCSI_STATE_AUTOSENSE_FAILED		0x02

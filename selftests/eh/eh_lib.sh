@@ -6,9 +6,13 @@
 #
 #   qmp_cmd/qmp_ok JSON    a QMP command through the host's qmp-watch.py
 #                          (request/response files in the run directory)
+#   model_require, model_set PROP VALUE, model_no_violation [RULE]
+#                          the test QEMU's fault hooks (skip without it)
+#                          and its strict-check log
 #   eh_counters, eh_counter NAME, eh_counters_delta FILE
 #                          the driver's error counters (mptmq host attribute
-#                          error_counters; the reference has none: empty/0)
+#                          directory error_counters/; the reference has none:
+#                          empty/0)
 #   ms_now                 wall clock in milliseconds (EPOCHREALTIME)
 #   fio_loop_start NAME BLK...  rounds of fio write+verify (crc32c, libaio,
 #                          direct, iodepth $EH_FIO_QD, $EH_FIO_SIZE per disk)
@@ -18,6 +22,7 @@
 #   io_done BLK...         reads+writes completed on these disks so far
 #   stats_ms FILE          "n N median X ms max Y ms" of a list of numbers
 #   data_disks             the raw/zero disks of the manifest (fio targets)
+#   data_blocks            their block devices
 
 : "${EH_FIO_QD:=32}"
 : "${EH_FIO_SIZE:=8M}"
@@ -48,6 +53,33 @@ qmp_cmd()
 	grep -q '"return"' <<<"$out"
 }
 
+# model_require - skip the whole test unless the VM runs the test build of
+# QEMU (VM_QEMU=test: strict checks and fault hooks on the HBA, hba0).
+model_require()
+{
+	[[ ${MPT_QEMU:-stock} == test ]] ||
+		ktap_skip_all "needs the test QEMU with the fault hooks (eh/run.sh --qemu test)"
+}
+
+# model_set PROPERTY VALUE - set a fault hook of the test QEMU's HBA
+# (qom-set on /machine/peripheral/hba0; VALUE is JSON: 1, true, "duplicate").
+model_set()
+{
+	qmp_cmd '{"execute":"qom-set","arguments":{"path":"/machine/peripheral/hba0","property":"'"$1"'","value":'"$2"'}}'
+}
+
+# model_no_violation [RULE] - the test QEMU logged no strict-check
+# violation (of RULE, or of any rule) so far: its stderr is qemu.log in the
+# run directory, which the guest shares.
+model_no_violation()
+{
+	local v
+	v=$(grep "mptsas-strict: violation: ${1:-}" "${MPT_RUNDIR:?}/qemu.log" 2>/dev/null)
+	[[ -z $v ]] && { echo "no strict-check violation${1:+ of $1} logged"; return 0; }
+	echo "$(wc -l <<<"$v") strict-check violations; first: $(head -n 1 <<<"$v")"
+	return 1
+}
+
 # qmp_event_seen PATTERN - a QMP event matching PATTERN has been logged.
 qmp_event_seen()
 {
@@ -57,7 +89,7 @@ qmp_event_seen()
 eh_has_counters()
 {
 	local h
-	h=$(mpt_host 2>/dev/null) && [[ -r /sys/class/scsi_host/host$h/error_counters ]]
+	h=$(mpt_host 2>/dev/null) && [[ -d /sys/class/scsi_host/host$h/error_counters ]]
 }
 
 # eh_host_attr NAME - a host attribute of the driver under test (empty
@@ -70,9 +102,15 @@ eh_host_attr()
 	return 0
 }
 
+# eh_counters - "name value" per line, one per file of error_counters/.
 eh_counters()
 {
-	eh_host_attr error_counters
+	local h f
+	h=$(mpt_host 2>/dev/null) || return 0
+	for f in "/sys/class/scsi_host/host$h/error_counters"/*; do
+		[[ -f $f ]] && echo "${f##*/} $(<"$f")"
+	done
+	return 0
 }
 
 eh_counter()
@@ -98,6 +136,15 @@ eh_ioc_state()
 data_disks()
 {
 	disks_of_kind raw zero
+}
+
+# data_blocks - the block devices of data_disks, one per line.
+data_blocks()
+{
+	local d
+	for d in $(data_disks); do
+		disk_block "$d"
+	done
 }
 
 # io_done BLK... - reads + writes completed so far on these block devices.

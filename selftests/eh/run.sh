@@ -15,6 +15,9 @@
 #                    out/eh/build/<kver>/)
 #   --resets N       resets of each kind in the resets test (EH_RESETS,
 #                    default 3)
+#   --qemu stock|test  Debian's QEMU (default) or the test build with the
+#                    fault hooks (VM_QEMU); the "model" and "bigmem" tests
+#                    need the test build and are skipped without it
 #   --timeout SEC    hard limit per VM (default 600)
 #   --quick          every test, fewer repetitions and smaller sizes (for
 #                    make check; also EH_QUICK=1): EH_RESETS=2,
@@ -22,11 +25,16 @@
 #                    EH_FIO_SIZE=4M; a variable set in the environment wins
 #   --name NAME      run directories out/eh/NAME-<vm> (default
 #                    <kver>-<driver>-msi<on|off>)
-#   TEST...          resets recovery medium fault slow hotplug (default all)
+#   TEST...          resets recovery medium fault slow hotplug lostirq
+#                    portenable faultdiag hostile surprise sense64 (default
+#                    all)
 #
 # The tests are grouped into VMs: "main" (resets recovery medium fault),
-# "slow" (a throttled disk) and "hotplug" (QMP device_del/device_add of the
-# HBA through qmp-watch.py).  Prints KTAP (each VM's guest KTAP nested),
+# "slow" (a throttled disk), "hotplug" (QMP device_del/device_add of the
+# HBA through qmp-watch.py), and on the test QEMU only "model" (its fault
+# hooks set over QMP: lostirq portenable faultdiag hostile surprise) and
+# "bigmem" (sense64: 5 GiB guest, no IOMMU, so the sense pool can lie above
+# 4 GiB).  Prints KTAP (each VM's guest KTAP nested),
 # then as its last line "N passed, N failed[, N skipped]".  Exit status 1
 # when a test failed.
 #
@@ -38,10 +46,12 @@ set -uo pipefail
 EH_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$EH_DIR/../vm/vmlib.sh"
 
-ALL_TESTS=(resets recovery medium fault slow hotplug)
+ALL_TESTS=(resets recovery medium fault slow hotplug lostirq portenable faultdiag hostile
+	   surprise sense64)
 declare -A GROUP=([resets]=main [recovery]=main [medium]=main [fault]=main
-		  [slow]=slow [hotplug]=hotplug)
-GROUPS_ORDER=(main slow hotplug)
+		  [slow]=slow [hotplug]=hotplug [lostirq]=model [portenable]=model
+		  [faultdiag]=model [hostile]=model [surprise]=model [sense64]=bigmem)
+GROUPS_ORDER=(main slow hotplug model bigmem)
 PASSED=0 FAILED=0 SKIPPED=0 TESTNUM=0
 
 usage()
@@ -80,9 +90,13 @@ group_disks()
 			drive="throttling.bps-total=${EH_SLOW_BPS:-262144}"
 		vm_manifest EH_SLOW_DISK=ds
 		;;
-	hotplug)
+	hotplug|model)
 		vm_add_disk d0 raw 0 0 64M
 		vm_add_disk d1 raw 1 0 64M
+		;;
+	bigmem)
+		vm_add_disk d0 raw 0 0 64M
+		vm_add_disk db blkdebug 3 0 16M	# MEDIUM ERROR at LBA 12288
 		;;
 	esac
 }
@@ -101,8 +115,17 @@ result()
 # run_group GROUP TEST... - boot one VM and run TEST... in it.
 run_group()
 {
-	local group=$1 rc=0 t line watcher
+	local group=$1 rc=0 t line watcher mem=$VM_MEM iommu=$VM_IOMMU
 	shift
+	if [[ $group == model || $group == bigmem ]] && [[ ${VM_QEMU:-stock} != test ]]; then
+		for t in "$@"; do
+			result SKIP "$t" "needs the test QEMU (--qemu test)"
+		done
+		return 0
+	fi
+	# The sense pool can only be placed above 4 GiB in a big guest without
+	# an IOMMU (with one, DMA addresses are IOVAs below 4 GiB).
+	[[ $group == bigmem ]] && VM_MEM=5120 VM_IOMMU=off
 	vm_rundir_new "$VM_OUT/eh/$NAME-$group"
 	group_disks "$group"
 	mkdir "$VM_RUNDIR/selftests"
@@ -131,6 +154,7 @@ run_group()
 	if ((rc == VM_RC_TIMEOUT || rc == VM_RC_NORESULT)); then
 		vm_serial_tail 30 | sed 's/^/# serial: /'
 	fi
+	VM_MEM=$mem VM_IOMMU=$iommu
 }
 
 main()
@@ -146,6 +170,7 @@ main()
 		--ko) ko=$2; shift ;;
 		--resets) export EH_RESETS=$2; shift ;;
 		--timeout) VM_TIMEOUT=$2; shift ;;
+		--qemu) export VM_QEMU=$2; shift ;;
 		--quick) EH_QUICK=1 ;;
 		--name) NAME=$2; shift ;;
 		-h|--help) usage ;;
@@ -177,6 +202,9 @@ main()
 		;;
 	*) echo "unknown driver $VM_DRIVER" >&2; usage ;;
 	esac
+	# The model tests skip themselves unless the guest knows it runs on the
+	# test build (the manifest says so too once vmlib.sh records MPT_QEMU).
+	VM_GUEST_ENV+=("MPT_QEMU=${VM_QEMU:-stock}")
 	: "${NAME:=$VM_KVER-$VM_DRIVER-msi$VM_MSI}"
 	local kv
 	for kv in EH_RESETS EH_FIO_SIZE EH_FIO_QD EH_RECOVERY_RESETS EH_MEDIUM_READS \

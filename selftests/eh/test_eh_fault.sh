@@ -27,7 +27,7 @@ one_fault()
 	t0=$(ms_now)
 	echo 1 >"$DBG/inject_fault" || { echo "cannot write inject_fault"; return 1; }
 	deadline=$((SECONDS + 30))
-	until (($(eh_counter reset_fault) > r0)) && [[ $(eh_ioc_state) == running\ OPERATIONAL* ]]; do
+	until (($(eh_counter reset_fault) > r0)) && [[ $(eh_ioc_state) == running ]]; do
 		((SECONDS < deadline)) || { echo "no recovery within 30 s: ioc_state '$(eh_ioc_state)'"; eh_counters; return 1; }
 		sleep 0.1
 	done

@@ -7,7 +7,9 @@
 # (sg_reset -N -H) and a LUN (sg_reset -N -d).  For each reset it measures
 # how long the reset call took and how long until fio's I/O completed again
 # on every data disk (/sys/block/*/stat).  Asserted: every reset succeeds,
-# I/O resumes on every disk within 60 s, fio verifies; the host bytes the
+# I/O resumes on every disk within 60 s, fio verifies, no reply comes for
+# a command the driver no longer holds (mptmq bad_replies); the host bytes
+# the
 # completions got over the IOC resets (scsi_dispatch_cmd_done trace event)
 # and the figures
 # (median/max ms; the call's wall time and the driver's own "... done in
@@ -99,11 +101,23 @@ measure()
 	return "$rc"
 }
 
+# no_stray_replies - mptmq: no reply came for a command the driver did not
+# hold (bad_replies unchanged): a command completed by an IOC reset and
+# posted anyway (issue 10, defect 3) would earn one.
+no_stray_replies()
+{
+	local delta
+	delta=$(eh_counters_delta /tmp/rec.counters0)
+	echo "error_counters delta: ${delta//$'\n'/, }"
+	! grep -q '^bad_replies ' <<<"$delta"
+}
+
 mpt_load_manifest
 mapfile -t DISKS < <(data_disks)
 ktap_print_header
-ktap_set_plan 4
+ktap_set_plan 5
 mpt_require_driver
+eh_counters >/tmp/rec.counters0
 BLKS=()
 for d in "${DISKS[@]}"; do
 	BLKS+=("$(disk_block "$d")") || ktap_exit_fail_msg "$d has no block device"
@@ -121,6 +135,11 @@ ktap_check host_reset measure host
 ((TRACING)) && done_trace_stop /tmp/rec.trace
 ktap_check device_reset_under_load measure device
 ktap_check fio_verify fio_loop_stop recovery 300
+if eh_has_counters; then
+	ktap_check no_stray_replies no_stray_replies
+else
+	ktap_test_skip no_stray_replies "$MPT_DRIVER has no error_counters"
+fi
 
 # The host bytes of the completions over the IOC resets, only reported: a
 # command counts only when the IOC still held it at the reset, which under

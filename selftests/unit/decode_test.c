@@ -106,9 +106,40 @@ int main(void)
 	DECODE(r, 512, 512, 0);
 	ok(res.host == DID_OK && res.sam == SAM_STAT_BUSY, "IOC busy: SAM BUSY for a retry");
 
+	/*
+	 * Overrun: the target had more than DataLength; the buffer is full
+	 * and the SCSI status decides (mptscsih_io_done: residual 0, then
+	 * handled as success).
+	 */
+	r = reply(MPI_IOCSTATUS_SCSI_DATA_OVERRUN, 0, SAM_STAT_GOOD, 0, 0);
+	DECODE(r, 512, 512, 512);
+	ok(res.host == DID_OK && res.sam == SAM_STAT_GOOD && res.resid == 0 && !res.unexpected,
+	   "overrun with GOOD status: DID_OK, no residual");
+	r = reply(MPI_IOCSTATUS_SCSI_DATA_OVERRUN, MPI_SCSI_STATE_AUTOSENSE_VALID,
+		  SAM_STAT_CHECK_CONDITION, 512, 18);
+	DECODE(r, 1024, 512, 0);
+	ok(res.host == DID_OK && res.sam == SAM_STAT_CHECK_CONDITION && res.sense_len == 18 &&
+	   res.resid == 512, "overrun with CHECK CONDITION: status and sense kept");
 	r = reply(MPI_IOCSTATUS_SCSI_DATA_OVERRUN, MPI_SCSI_STATE_NO_SCSI_STATUS, 0, 0, 0);
 	DECODE(r, 512, 512, 0);
-	ok(res.host == DID_ERROR && res.unexpected, "overrun: DID_ERROR, logged");
+	ok(res.host == DID_SOFT_ERROR, "overrun without SCSI status: soft error");
+
+	/*
+	 * Residual mismatch: nothing moved is not GOOD whatever the status
+	 * (mptscsih: DID_SOFT_ERROR when TransferCount is 0 or below the
+	 * underflow); enough moved is.
+	 */
+	r = reply(MPI_IOCSTATUS_SCSI_RESIDUAL_MISMATCH, 0, SAM_STAT_GOOD, 0, 0);
+	DECODE(r, 512, 512, 0);
+	ok(res.host == DID_SOFT_ERROR && res.resid == 512,
+	   "zero-byte residual mismatch: soft error, everything residual");
+	r = reply(MPI_IOCSTATUS_SCSI_RESIDUAL_MISMATCH, 0, SAM_STAT_GOOD, 256, 0);
+	DECODE(r, 512, 512, 512);
+	ok(res.host == DID_SOFT_ERROR, "residual mismatch below underflow: soft error");
+	r = reply(MPI_IOCSTATUS_SCSI_RESIDUAL_MISMATCH, 0, SAM_STAT_GOOD, 512, 0);
+	DECODE(r, 512, 512, 512);
+	ok(res.host == DID_OK && res.sam == SAM_STAT_GOOD && res.resid == 0,
+	   "residual mismatch with everything moved: GOOD");
 
 	r = reply(MPI_IOCSTATUS_INVALID_SGL, 0, 0, 0, 0);
 	DECODE(r, 512, 512, 0);

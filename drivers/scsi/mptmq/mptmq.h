@@ -10,6 +10,7 @@
 #include <linux/io.h>
 #include <linux/pci.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/completion.h>
 #include <linux/workqueue.h>
 #include <linux/atomic.h>
@@ -36,7 +37,8 @@
  * space and by the reply frames; the sense buffers are a second coherent
  * allocation.  MPI 1.x passes only the low 32 bits of frame and sense
  * addresses, the high halves once in IOCInit, so each allocation is checked
- * to lie inside one 4 GiB window.
+ * to lie inside one 4 GiB window.  Every SCSI IO request sets the 64-bit
+ * sense width in its MsgFlags, or the IOC ignores the sense high half.
  *
  * The blk-mq tag of a SCSI command *is* its MPI MsgContext and the index of
  * its request frame, its sense slot and its chain space.  There is no free
@@ -50,27 +52,42 @@
  * MPI requires of context (turbo) replies.
  *
  * **Exactly-once completion.**  Each command carries a %MPTMQ_CMD_INFLIGHT
- * bit in its private data, set just before the request is posted.  Whoever
- * clears it with test_and_clear_bit() (the reply path, the IOC reset path,
- * the surprise-removal path) owns the completion; everyone else drops the
- * command.  A reply whose context matches no in-flight command is dropped
- * with a rate-limited warning.
+ * bit in its private data, set only on the posting path, just before the
+ * request is posted and after the state was seen RUNNING; a command
+ * bounced or failed by queuecommand never has it.  Whoever clears it with
+ * test_and_clear_bit() (the reply path, the IOC reset path, the
+ * dead-IOC path, queuecommand itself when the IOC died while it posted)
+ * owns the completion: it unmaps the data and calls scsi_done(); everyone
+ * else drops the command.  A reply whose context matches no in-flight
+ * command is dropped with a rate-limited warning.
  *
  * **IOC states.**  INIT (probe), RUNNING (I/O accepted), RESETTING (new
  * commands are bounced with SCSI_MLQUEUE_HOST_BUSY, the IOC is being reset
  * and re-initialised), DEAD (the device is gone or cannot be recovered: new
  * and outstanding commands complete with DID_NO_CONNECT).  The state is
- * read without locks on the submit path and written under @ioc_mutex.
+ * read without locks on the submit path.  DEAD is final: mark_dead() sets
+ * it from any context (xchg, no lock: it runs in the interrupt handler
+ * too); every other change is made under @ioc_mutex by mptmq_set_state(),
+ * a compare-and-exchange that never leaves DEAD, so a bring-up or reset
+ * cannot undo a concurrent mark_dead().
  *
  * **Locking.**  @ioc_mutex serialises the doorbell handshake, bring-up and
  * IOC reset; it is never taken on the I/O path or in interrupt context.
  * @tm_mutex serialises task management (midlayer EH and SG_SCSI_RESET may
  * race).  @cfg_mutex serialises Config requests through the FIFO (the
  * SAS topology code reads pages while I/O runs).  The submit path takes no
- * lock: one 32-bit MMIO write posts a frame.  The interrupt handler runs
- * without locks, except @event_lock around the event ring, which it fills
- * and the event work empties; the reply FIFO itself serialises the
- * replies.  The SAS topology has its own locks (mptmq_sas.c).
+ * lock: one 32-bit MMIO write posts a frame.  @reply_lock (a spinlock,
+ * taken with interrupts off) serialises every drain of the reply FIFO -
+ * the interrupt handler, the watchdog, .eh_timed_out, abort and the check
+ * after a reset of a nexus - with the IOC reset: a drain pops a reply and
+ * hands its frame back inside the lock, and the reset, with interrupts
+ * masked (the mask read back) and synchronize_irq() done, takes the last
+ * replies and closes the FIFO (@replies_open false) under it before the
+ * IOC forgets its frames; only ioc_start() opens it again, after
+ * re-posting the reply frames.  While it is closed the interrupt handler
+ * reads no register.  Inside a drain, @event_lock guards the event ring,
+ * which the interrupt handler fills and the event work empties.  The SAS
+ * topology has its own locks (mptmq_sas.c).
  *
  * **Targets.**  On SAS hosts the SAS transport class numbers targets; each
  * scsi_target's hostdata (struct mptmq_target) holds the firmware's Bus
@@ -105,13 +122,16 @@ enum mptmq_internal_slot {
 #define MPTMQ_MAX_SECTORS	8192	/* 4 MiB */
 #define MPTMQ_MAX_SEG_SIZE	0x800000 /* fits the 24-bit SGE length */
 #define MPTMQ_CFG_BUF_SIZE	512
+#define MPTMQ_MAX_TARGETS	256	/* TargetID is a byte in MPI 1.x requests */
 
 /* Timeouts, in milliseconds */
 #define MPTMQ_READY_TIMEOUT_MS		60000	/* firmware boot after reset */
 #define MPTMQ_HANDSHAKE_TIMEOUT_MS	10000	/* per handshake step */
-#define MPTMQ_PORT_ENABLE_TIMEOUT_MS	60000
+#define MPTMQ_PORT_ENABLE_TIMEOUT_MS	300000	/* SAS, integrated RAID (as mptbase) */
+#define MPTMQ_PORT_ENABLE_SPI_TIMEOUT_MS 30000	/* parallel SCSI (as mptbase) */
 #define MPTMQ_TM_TIMEOUT_MS		30000
 #define MPTMQ_WATCHDOG_MS		1000
+#define MPTMQ_RECOVERY_TIMEOUT_MS	120000	/* longest RESETTING a timeout waits for */
 
 enum mptmq_state {
 	MPTMQ_STATE_INIT,
@@ -208,7 +228,7 @@ struct mptmq_internal {
 };
 
 /**
- * struct mptmq_stats - error and recovery counters (sysfs error_counters)
+ * struct mptmq_stats - error and recovery counters (sysfs error_counters/)
  * @reset_host: IOC resets asked for by the midlayer (host reset) or a user
  * @reset_fault: IOC resets after the watchdog saw the IOC leave OPERATIONAL
  * @reset_recovery: IOC resets by PCI error recovery (slot reset)
@@ -223,7 +243,7 @@ struct mptmq_internal {
  * @tm_no_reply: task management requests the IOC never answered
  * @timeouts: commands the block layer timed out
  * @faults: times the IOC was seen in FAULT (or otherwise not OPERATIONAL)
- * @lost_interrupts: timed-out commands whose reply was waiting in the FIFO
+ * @lost_interrupts: replies found waiting in the FIFO by the watchdog or a timeout
  * @bad_replies: replies dropped: unknown context, foreign frame, not in flight
  */
 struct mptmq_stats {
@@ -278,7 +298,9 @@ struct mptmq_stats {
  * @sense_pool_size: bytes in @sense
  * @cfg_buf: buffer for configuration pages
  * @cfg_dma: bus address of @cfg_buf
- * @state: enum mptmq_state; read locklessly, written under @ioc_mutex
+ * @state: enum mptmq_state; read locklessly; DEAD set by mark_dead() from
+ *	any context, every other change under @ioc_mutex (mptmq_set_state())
+ * @resetting_since: jiffies when the state last became RESETTING
  * @ioc_mutex: serialises the doorbell handshake, bring-up and IOC reset
  * @tm_mutex: serialises task management
  * @internal: the internal request slots
@@ -293,7 +315,11 @@ struct mptmq_stats {
  * @event_dropped: events dropped (ring full, or no event named)
  * @event_acks: EventAcks sent
  * @sas: SAS topology (mptmq_sas.c); NULL on an SPI port
+ * @reply_lock: serialises reply-FIFO drains with the IOC reset
+ * @replies_open: the reply frames are posted and the FIFO may be drained
  * @watchdog: the once-a-second doorbell check
+ * @irqs_handled: interrupts the handler took as ours (written by it only)
+ * @irqs_at_tick: @irqs_handled at the previous watchdog tick
  * @reset_work: IOC reset outside the midlayer's error handling
  * @removing: remove() has started: schedule no more work
  * @info: the host's info string
@@ -345,6 +371,7 @@ struct mptmq_ioc {
 
 	/* state */
 	int			state;		/* enum mptmq_state */
+	unsigned long		resetting_since;
 	struct mutex		ioc_mutex;	/* handshake, bring-up, reset */
 	struct mutex		tm_mutex;	/* one task management at a time */
 	struct mptmq_internal	internal[MPTMQ_NR_INTERNAL];
@@ -359,7 +386,11 @@ struct mptmq_ioc {
 	atomic_t		event_dropped;
 	atomic_t		event_acks;
 	struct mptmq_sas	*sas;
+	spinlock_t		reply_lock;
+	bool			replies_open;	/* under reply_lock */
 	struct delayed_work	watchdog;
+	unsigned long		irqs_handled;
+	unsigned long		irqs_at_tick;
 	struct work_struct	reset_work;
 	bool			removing;
 	char			info[96];	/* Scsi_Host info string */
@@ -382,6 +413,18 @@ static inline void mptmq_writel(struct mptmq_ioc *ioc, u32 val, unsigned int reg
 static inline enum mptmq_state mptmq_state(struct mptmq_ioc *ioc)
 {
 	return READ_ONCE(ioc->state);
+}
+
+static inline const char *mptmq_state_name(enum mptmq_state state)
+{
+	static const char * const names[] = {
+		[MPTMQ_STATE_INIT] = "init",
+		[MPTMQ_STATE_RUNNING] = "running",
+		[MPTMQ_STATE_RESETTING] = "resetting",
+		[MPTMQ_STATE_DEAD] = "dead",
+	};
+
+	return state < ARRAY_SIZE(names) ? names[state] : "unknown";
 }
 
 static inline struct mptmq_ioc *shost_to_ioc(struct Scsi_Host *shost)
@@ -451,16 +494,20 @@ int mptmq_handshake(struct mptmq_ioc *ioc, const void *req, unsigned int req_byt
 		    void *reply, unsigned int reply_max);
 bool mptmq_ioc_gone(struct mptmq_ioc *ioc, u32 val);
 void mptmq_ioc_mark_dead(struct mptmq_ioc *ioc, const char *why);
+bool mptmq_set_state(struct mptmq_ioc *ioc, enum mptmq_state state);
 void mptmq_post_internal(struct mptmq_ioc *ioc, unsigned int slot);
 void *mptmq_internal_frame(struct mptmq_ioc *ioc, unsigned int slot);
 const char *mptmq_doorbell_state_name(u32 db);
 
 /* ---- submit path (mptmq_submit.c) ---- */
 mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd);
+int mptmq_change_queue_depth(struct scsi_device *sdev, int qdepth);
 
 /* ---- reply path (mptmq_reply.c) ---- */
 irqreturn_t mptmq_isr(int irq, void *data);
 unsigned int mptmq_drain_replies(struct mptmq_ioc *ioc);
+void mptmq_replies_open(struct mptmq_ioc *ioc);
+void mptmq_replies_close(struct mptmq_ioc *ioc);
 void mptmq_fail_all(struct mptmq_ioc *ioc, int host_byte);
 void mptmq_irq_unmask(struct mptmq_ioc *ioc);
 void mptmq_irq_mask(struct mptmq_ioc *ioc);
@@ -503,6 +550,9 @@ int mptmq_target_alloc(struct scsi_target *starget);
 void mptmq_target_destroy(struct scsi_target *starget);
 
 /* ---- sysfs (mptmq_sysfs.c) ---- */
+struct seq_file;
+enum mptmq_dump { MPTMQ_DUMP_COUNTERS, MPTMQ_DUMP_LIMITS };
 extern const struct attribute_group *mptmq_host_groups[];
+int mptmq_sysfs_dump(struct seq_file *m, struct mptmq_ioc *ioc, enum mptmq_dump which);
 
 #endif /* _MPTMQ_H */

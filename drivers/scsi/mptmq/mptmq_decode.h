@@ -79,11 +79,27 @@ static inline void mptmq_decode_scsi_reply(const struct mpi_scsi_io_reply *rep, 
 	res->unexpected = false;
 
 	switch (status) {
+	case MPI_IOCSTATUS_SCSI_DATA_OVERRUN:
+		/*
+		 * The target offered more than DataLength: the buffer is full
+		 * and the SCSI status decides (mptscsih: residual 0, then as
+		 * success).
+		 */
+		xfer = data_length;
+		res->resid = bufflen - xfer;
+		fallthrough;
 	case MPI_IOCSTATUS_SUCCESS:
 	case MPI_IOCSTATUS_SCSI_RECOVERED_ERROR:
 	case MPI_IOCSTATUS_SCSI_DATA_UNDERRUN:
 	case MPI_IOCSTATUS_SCSI_RESIDUAL_MISMATCH:
 		if (state & (MPI_SCSI_STATE_NO_SCSI_STATUS | MPI_SCSI_STATE_TERMINATED)) {
+			res->host = DID_SOFT_ERROR;
+			res->sense_len = 0;
+		} else if (status == MPI_IOCSTATUS_SCSI_RESIDUAL_MISMATCH && !xfer) {
+			/*
+			 * The IOC's count and the target's disagree and nothing
+			 * arrived: not a GOOD completion (mptscsih retries it).
+			 */
 			res->host = DID_SOFT_ERROR;
 			res->sense_len = 0;
 		} else {
@@ -114,7 +130,7 @@ static inline void mptmq_decode_scsi_reply(const struct mpi_scsi_io_reply *rep, 
 		res->host = DID_SOFT_ERROR;
 		break;
 	default:
-		/* Overrun, bad SGL, bad field: the request was wrong. */
+		/* Bad SGL, bad field: the request was wrong. */
 		res->host = DID_ERROR;
 		res->unexpected = true;
 		break;

@@ -9,6 +9,7 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
+#include <linux/seq_file.h>
 #include <scsi/scsi.h>
 #include <scsi/scsi_cmnd.h>
 #include <scsi/scsi_device.h>
@@ -47,9 +48,24 @@ MODULE_PARM_DESC(spi_settle_ms,
  * reset-to-selection time; a device still not ready then answers BUSY or
  * NOT READY, which the midlayer retries).
  *
- * A watchdog reads the doorbell once a second: FAULT leads to an IOC reset
- * with the fault code logged; an all-ones read means the device is gone,
- * and every command fails with DID_NO_CONNECT.
+ * PCI error recovery (AER, DPC): error_detected() on a frozen channel
+ * stops the watchdog (all-ones reads are expected now, not a removal),
+ * sets RESETTING and completes what the IOC held with DID_RESET;
+ * slot_reset() restores and saves the PCI state again and resets the IOC;
+ * resume() restarts the watchdog.  Timed-out commands wait for a reset at
+ * most %MPTMQ_RECOVERY_TIMEOUT_MS: if recovery never calls back, the
+ * midlayer's host reset finds the IOC gone and it is marked DEAD.  A reset
+ * that fails while the channel is offline leaves the IOC to PCI error
+ * recovery instead of marking it dead.
+ *
+ * A watchdog reads the doorbell once a second, when no reset or handshake
+ * holds @ioc_mutex: FAULT leads to an IOC reset (straight to a diagnostic
+ * reset, see mptmq_ioc_make_ready()) with the fault code logged; an all-ones read means the device is gone,
+ * and every command fails with DID_NO_CONNECT.  When the interrupt status
+ * shows a reply waiting and the interrupt handler has not run since the
+ * previous tick, the interrupt was lost: the watchdog drains the reply FIFO
+ * and counts it (lost_interrupts), so a lost interrupt costs about a second,
+ * not a command timeout.
  */
 
 struct mptmq_tm_result {
@@ -233,15 +249,27 @@ int mptmq_eh_abort(struct scsi_cmnd *scmd)
 	struct mptmq_cmd *cmd = scsi_cmd_priv(scmd);
 	unsigned int tag = scsi_cmd_to_rq(scmd)->tag;
 	struct mptmq_tm_result res;
+	int ret;
 
 	if (!test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags))
 		return SUCCESS;
 	atomic_inc(&ioc->stats.tm_abort);
 	scmd_printk(KERN_INFO, scmd, "aborting tag %u (opcode 0x%02x)\n", tag, scmd->cmnd[0]);
-	if (mptmq_issue_tm(ioc, scmd->device, MPI_TASKTYPE_ABORT_TASK, tag, &res))
-		return FAILED;
-	if (test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags))
+	/*
+	 * Whatever the IOC answers (a command that completed while the abort
+	 * was on its way is a task it no longer knows, which it may report
+	 * as a failure), what counts is whether it still holds the command.
+	 */
+	ret = mptmq_issue_tm(ioc, scmd->device, MPI_TASKTYPE_ABORT_TASK, tag, &res);
+	if (test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags) && ret != -EAGAIN && ret != -ETIMEDOUT)
 		mptmq_drain_replies(ioc);
+	if (!test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags)) {
+		if (ret)
+			scmd_printk(KERN_INFO, scmd, "abort of tag %u: it completed meanwhile\n", tag);
+		return SUCCESS;
+	}
+	if (ret)
+		return FAILED;
 	if (test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags)) {
 		scmd_printk(KERN_WARNING, scmd, "abort of tag %u: the IOC still holds it\n", tag);
 		return FAILED;
@@ -360,8 +388,9 @@ int mptmq_eh_host_reset(struct scsi_cmnd *scmd)
  *
  * Locks: none held.  Calling context: block layer timeout work.
  * Return: DONE when the command's reply was found waiting in the reply
- * FIFO (it is completed now), RESET_TIMER while the IOC is being reset,
- * else NOT_HANDLED so the midlayer starts error handling.
+ * FIFO (it is completed now), RESET_TIMER while the IOC is being reset
+ * (for at most %MPTMQ_RECOVERY_TIMEOUT_MS), else NOT_HANDLED so the
+ * midlayer starts error handling.
  */
 mptmq_timeout_ret_t mptmq_eh_timed_out(struct scsi_cmnd *scmd)
 {
@@ -371,7 +400,17 @@ mptmq_timeout_ret_t mptmq_eh_timed_out(struct scsi_cmnd *scmd)
 	atomic_inc(&ioc->stats.timeouts);
 	switch (mptmq_state(ioc)) {
 	case MPTMQ_STATE_RESETTING:
-		return MPTMQ_EH_RESET_TIMER;
+		/*
+		 * A reset ends in a bounded time; PCI error recovery may never
+		 * call back (the core gave up): then the midlayer's error
+		 * handling takes over, and its host reset finds the IOC gone.
+		 */
+		if (time_before(jiffies, READ_ONCE(ioc->resetting_since) +
+				msecs_to_jiffies(MPTMQ_RECOVERY_TIMEOUT_MS)))
+			return MPTMQ_EH_RESET_TIMER;
+		scmd_printk(KERN_WARNING, scmd, "IOC still resetting after %u s: error handling\n",
+			    MPTMQ_RECOVERY_TIMEOUT_MS / 1000);
+		break;
 	case MPTMQ_STATE_RUNNING:
 		mptmq_drain_replies(ioc);
 		if (!test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags)) {
@@ -401,12 +440,43 @@ void mptmq_reset_work(struct work_struct *work)
 	mptmq_ioc_reset(ioc, "IOC fault");
 }
 
+/*
+ * A reply waits in the FIFO (the interrupt status says so) and the handler
+ * has not run since the last tick: its interrupt was lost.  Any handler run
+ * drains the whole FIFO, so this only triggers when no interrupt came at
+ * all for a second.
+ */
+static void mptmq_watchdog_lost_irq(struct mptmq_ioc *ioc)
+{
+	unsigned long seen = READ_ONCE(ioc->irqs_handled);
+	unsigned int n;
+
+	if (seen == ioc->irqs_at_tick &&
+	    (mptmq_readl(ioc, MPI_REG_HOST_INT_STATUS) & MPI_HIS_REPLY)) {
+		n = mptmq_drain_replies(ioc);
+		if (n) {
+			atomic_inc(&ioc->stats.lost_interrupts);
+			dev_warn_ratelimited(&ioc->pdev->dev,
+					     "lost interrupt: %u replies waited in the reply FIFO\n", n);
+		}
+	}
+	ioc->irqs_at_tick = seen;
+}
+
 static void mptmq_watchdog(struct work_struct *work)
 {
 	struct mptmq_ioc *ioc = container_of(to_delayed_work(work), struct mptmq_ioc, watchdog);
-	u32 db = mptmq_readl(ioc, MPI_REG_DOORBELL);
+	u32 db;
 
+	/* A reset or handshake holds the mutex: no register reads meanwhile. */
+	if (!mutex_trylock(&ioc->ioc_mutex))
+		goto next;
+	db = mptmq_readl(ioc, MPI_REG_DOORBELL);
 	if (db == MPI_REPLY_EMPTY) {
+		mutex_unlock(&ioc->ioc_mutex);
+		/* A frozen channel is PCI error recovery's to handle. */
+		if (pci_channel_offline(ioc->pdev))
+			goto next;
 		mptmq_ioc_mark_dead(ioc, "device no longer answers");
 		return;
 	}
@@ -416,7 +486,11 @@ static void mptmq_watchdog(struct work_struct *work)
 		dev_err(&ioc->pdev->dev, "IOC left OPERATIONAL: %s, code 0x%04x\n",
 			mptmq_doorbell_state_name(db), db & MPI_DB_DATA_MASK);
 		queue_work(system_long_wq, &ioc->reset_work);
+	} else if (mptmq_state(ioc) == MPTMQ_STATE_RUNNING) {
+		mptmq_watchdog_lost_irq(ioc);
 	}
+	mutex_unlock(&ioc->ioc_mutex);
+next:
 	schedule_delayed_work(&ioc->watchdog, msecs_to_jiffies(MPTMQ_WATCHDOG_MS));
 }
 
@@ -453,10 +527,19 @@ static pci_ers_result_t mptmq_pci_error_detected(struct pci_dev *pdev, pci_chann
 	case pci_channel_io_normal:
 		return PCI_ERS_RESULT_CAN_RECOVER;
 	case pci_channel_io_frozen:
-		/* No DMA gets through now: stop I/O and complete it for a retry. */
+		/*
+		 * No MMIO or DMA gets through now: the watchdog would take the
+		 * all-ones reads for a removal, so it stops until resume; I/O
+		 * stops and what the IOC held completes for a retry.
+		 */
+		mptmq_watchdog_stop(ioc);
 		mutex_lock(&ioc->ioc_mutex);
-		WRITE_ONCE(ioc->state, MPTMQ_STATE_RESETTING);
+		if (!mptmq_set_state(ioc, MPTMQ_STATE_RESETTING)) {
+			mutex_unlock(&ioc->ioc_mutex);
+			return PCI_ERS_RESULT_DISCONNECT;
+		}
 		synchronize_rcu();
+		mptmq_replies_close(ioc);
 		mptmq_fail_all(ioc, DID_RESET);
 		mutex_unlock(&ioc->ioc_mutex);
 		return PCI_ERS_RESULT_NEED_RESET;
@@ -481,6 +564,8 @@ static pci_ers_result_t mptmq_pci_slot_reset(struct pci_dev *pdev)
 	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
 
 	pci_restore_state(pdev);
+	/* Restoring consumed the saved state: keep one for the next error. */
+	pci_save_state(pdev);
 	pci_set_master(pdev);
 	atomic_inc(&ioc->stats.reset_recovery);
 	return mptmq_ioc_reset(ioc, "PCI slot reset") ? PCI_ERS_RESULT_DISCONNECT :
@@ -489,6 +574,11 @@ static pci_ers_result_t mptmq_pci_slot_reset(struct pci_dev *pdev)
 
 static void mptmq_pci_resume(struct pci_dev *pdev)
 {
+	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
+
+	/* error_detected() stopped the watchdog (no-op if it still runs). */
+	if (mptmq_state(ioc) != MPTMQ_STATE_DEAD)
+		schedule_delayed_work(&ioc->watchdog, msecs_to_jiffies(MPTMQ_WATCHDOG_MS));
 	dev_info(&pdev->dev, "PCI error recovery done, I/O resumed\n");
 }
 
@@ -535,17 +625,67 @@ static int mptmq_reset_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(mptmq_reset_fops, NULL, mptmq_reset_set, "%llu\n");
 
+/* error_counters: sysfs error_counters/ in one read, "name value" lines */
+static int mptmq_counters_show(struct seq_file *m, void *unused)
+{
+	return mptmq_sysfs_dump(m, m->private, MPTMQ_DUMP_COUNTERS);
+}
+DEFINE_SHOW_ATTRIBUTE(mptmq_counters);
+
+/* queue_limits: sysfs queue_limits/ in one read, "name value" lines */
+static int mptmq_limits_show(struct seq_file *m, void *unused)
+{
+	return mptmq_sysfs_dump(m, m->private, MPTMQ_DUMP_LIMITS);
+}
+DEFINE_SHOW_ATTRIBUTE(mptmq_limits);
+
+/* pools: bus addresses and sizes of the DMA pools, "name address bytes" */
+static int mptmq_pools_show(struct seq_file *m, void *unused)
+{
+	struct mptmq_ioc *ioc = m->private;
+
+	seq_printf(m, "frames %pad %zu\nsense %pad %zu\n", &ioc->pool_dma, ioc->pool_size,
+		   &ioc->sense_dma, ioc->sense_pool_size);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mptmq_pools);
+
+/*
+ * doorbell: "<driver state> <IOC state> 0x<doorbell>", read under
+ * ioc_mutex so that it never touches the IOC while a reset is under way.
+ */
+static int mptmq_doorbell_show(struct seq_file *m, void *unused)
+{
+	struct mptmq_ioc *ioc = m->private;
+	u32 db;
+
+	if (mutex_lock_interruptible(&ioc->ioc_mutex))
+		return -EINTR;
+	db = mptmq_readl(ioc, MPI_REG_DOORBELL);
+	seq_printf(m, "%s %s 0x%08x\n", mptmq_state_name(mptmq_state(ioc)),
+		   mptmq_doorbell_state_name(db), db);
+	mutex_unlock(&ioc->ioc_mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mptmq_doorbell);
+
 /**
  * mptmq_debugfs_init() - create <debugfs>/mptmq/<pci device>/
  * @ioc: the IOC
  *
- * inject_fault (write 1: fault the IOC with an invalid function) and
- * ioc_reset (write 1: reset the IOC).  Failures are ignored, as debugfs
- * is optional.
+ * inject_fault (write 1: fault the IOC with an invalid function),
+ * ioc_reset (write 1: reset the IOC), and the read-only dumps
+ * error_counters, queue_limits, doorbell and pools (bus addresses of the
+ * DMA pools).  Failures are ignored, as
+ * debugfs is optional.
  */
 void mptmq_debugfs_init(struct mptmq_ioc *ioc)
 {
 	ioc->debugfs = debugfs_create_dir(pci_name(ioc->pdev), mptmq_debugfs_root);
+	debugfs_create_file("error_counters", 0444, ioc->debugfs, ioc, &mptmq_counters_fops);
+	debugfs_create_file("queue_limits", 0444, ioc->debugfs, ioc, &mptmq_limits_fops);
+	debugfs_create_file("doorbell", 0444, ioc->debugfs, ioc, &mptmq_doorbell_fops);
+	debugfs_create_file("pools", 0400, ioc->debugfs, ioc, &mptmq_pools_fops);
 	debugfs_create_file_unsafe("inject_fault", 0200, ioc->debugfs, ioc,
 				   &mptmq_inject_fault_fops);
 	debugfs_create_file_unsafe("ioc_reset", 0200, ioc->debugfs, ioc, &mptmq_reset_fops);

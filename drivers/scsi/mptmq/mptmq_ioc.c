@@ -24,9 +24,15 @@
  * 1. If the doorbell is ACTIVE, a handshake reply may be pending: read it
  *    out (at most 256 words) and clear the doorbell interrupt, so that no
  *    reset is ever sent while a reply is half read.
- * 2. Message unit reset (doorbell function 0x40), then wait for READY.
- * 3. If that fails, a diagnostic reset: unlock the diagnostic register
- *    with the write-sequence keys and set RESET_ADAPTER; wait for READY.
+ * 2. Message unit reset (doorbell function 0x40), then wait for READY;
+ *    skipped for an IOC in FAULT, whose halted firmware ignores it.
+ * 3. If that fails, a diagnostic reset as mptbase does it: the
+ *    write-sequence keys until the diagnostic register reports DRWE,
+ *    DISABLE_ARM, then RESET_ADAPTER; wait for READY.
+ *
+ * Nothing else reads the IOC's registers while this runs: the watchdog
+ * only reads them when it gets @ioc_mutex (mutex_trylock), the interrupt
+ * handler not while the reply FIFO is closed, sysfs never.
  *
  * An IOC reset (mptmq_ioc_reset()) stops new I/O, masks interrupts, makes
  * the IOC READY as above, completes every outstanding command with
@@ -77,14 +83,19 @@ bool mptmq_ioc_gone(struct mptmq_ioc *ioc, u32 val)
 	return mptmq_readl(ioc, MPI_REG_DOORBELL) == MPI_REPLY_EMPTY;
 }
 
-static int mptmq_wait_his(struct mptmq_ioc *ioc, u32 bit, bool set)
+static int mptmq_wait_his_ms(struct mptmq_ioc *ioc, u32 bit, bool set, unsigned int ms)
 {
 	u32 his;
 
 	return readl_poll_timeout(ioc->regs + MPI_REG_HOST_INT_STATUS, his,
 				  his == MPI_REPLY_EMPTY || !!(his & bit) == set,
-				  10, MPTMQ_HANDSHAKE_TIMEOUT_MS * USEC_PER_MSEC) ?:
+				  10, ms * USEC_PER_MSEC) ?:
 		(his == MPI_REPLY_EMPTY ? -ENODEV : 0);
+}
+
+static int mptmq_wait_his(struct mptmq_ioc *ioc, u32 bit, bool set)
+{
+	return mptmq_wait_his_ms(ioc, bit, set, MPTMQ_HANDSHAKE_TIMEOUT_MS);
 }
 
 static int mptmq_wait_ioc_state(struct mptmq_ioc *ioc, u32 state, unsigned int ms)
@@ -113,23 +124,12 @@ static void mptmq_clear_doorbell_int(struct mptmq_ioc *ioc)
 	}
 }
 
-/**
- * mptmq_handshake() - send a request and read its reply through the doorbell
- * @ioc: the IOC
- * @req: the request, @req_bytes long (a multiple of 4, at most 1020 bytes)
- * @req_bytes: request length
- * @reply: buffer for the reply
- * @reply_max: size of @reply; longer replies are read out and dropped
- *
- * Only for functions the IOC answers through the doorbell (IOCFacts,
- * PortFacts, IOCInit, PortEnable, Config) and only while no FIFO I/O is
- * outstanding.
- *
- * Context: process context, @ioc->ioc_mutex held.
- * Return: reply length in bytes, or a negative errno.
+/*
+ * The handshake with @reply_ms for the IOC to start its reply (the time the
+ * function itself takes; PortEnable may take minutes).
  */
-int mptmq_handshake(struct mptmq_ioc *ioc, const void *req, unsigned int req_bytes,
-		    void *reply, unsigned int reply_max)
+static int mptmq_handshake_wait(struct mptmq_ioc *ioc, const void *req, unsigned int req_bytes,
+				void *reply, unsigned int reply_max, unsigned int reply_ms)
 {
 	unsigned int ndw = req_bytes / 4, words, i;
 	const u32 *src = req;
@@ -179,7 +179,8 @@ int mptmq_handshake(struct mptmq_ioc *ioc, const void *req, unsigned int req_byt
 	for (i = 0; i < words; i++) {
 		u16 w;
 
-		ret = mptmq_wait_his(ioc, MPI_HIS_DOORBELL, true);
+		ret = mptmq_wait_his_ms(ioc, MPI_HIS_DOORBELL, true,
+					i ? MPTMQ_HANDSHAKE_TIMEOUT_MS : reply_ms);
 		if (ret)
 			goto timeout;
 		w = mptmq_readl(ioc, MPI_REG_DOORBELL) & MPI_DB_DATA_MASK;
@@ -201,6 +202,28 @@ timeout:
 	dev_err(&ioc->pdev->dev, "handshake for function 0x%02x timed out (doorbell %08x, IOC %s)\n",
 		((const u8 *)req)[3], db, mptmq_doorbell_state_name(db));
 	return ret;
+}
+
+/**
+ * mptmq_handshake() - send a request and read its reply through the doorbell
+ * @ioc: the IOC
+ * @req: the request, @req_bytes long (a multiple of 4, at most 1020 bytes)
+ * @req_bytes: request length
+ * @reply: buffer for the reply
+ * @reply_max: size of @reply; longer replies are read out and dropped
+ *
+ * Only for functions the IOC answers through the doorbell (IOCFacts,
+ * PortFacts, IOCInit, PortEnable, Config) and only while no FIFO I/O is
+ * outstanding.  Each step may take %MPTMQ_HANDSHAKE_TIMEOUT_MS.
+ *
+ * Context: process context, @ioc->ioc_mutex held.
+ * Return: reply length in bytes, or a negative errno.
+ */
+int mptmq_handshake(struct mptmq_ioc *ioc, const void *req, unsigned int req_bytes,
+		    void *reply, unsigned int reply_max)
+{
+	return mptmq_handshake_wait(ioc, req, req_bytes, reply, reply_max,
+				    MPTMQ_HANDSHAKE_TIMEOUT_MS);
 }
 
 /* Read out a handshake reply that someone else left half read. */
@@ -225,17 +248,47 @@ static int mptmq_message_unit_reset(struct mptmq_ioc *ioc)
 	return mptmq_wait_ioc_state(ioc, MPI_DB_STATE_READY, MPTMQ_READY_TIMEOUT_MS);
 }
 
-static int mptmq_diag_reset(struct mptmq_ioc *ioc)
+static void mptmq_diag_unlock(struct mptmq_ioc *ioc)
 {
 	static const u8 keys[] = {
 		MPI_WRSEQ_FLUSH_KEY, MPI_WRSEQ_KEY1, MPI_WRSEQ_KEY2,
 		MPI_WRSEQ_KEY3, MPI_WRSEQ_KEY4, MPI_WRSEQ_KEY5,
 	};
-	int i, ret;
+	int i;
 
 	for (i = 0; i < ARRAY_SIZE(keys); i++)
 		mptmq_writel(ioc, keys[i], MPI_REG_WRITE_SEQUENCE);
-	mptmq_writel(ioc, MPI_DIAG_RESET_ADAPTER, MPI_REG_HOST_DIAGNOSTIC);
+}
+
+/*
+ * Diagnostic reset, in mptbase's order (mpt_diag_reset()): write the key
+ * sequence until the IOC says the diagnostic register is writable (DRWE;
+ * up to 20 times 100 ms), stop the ARM (DISABLE_ARM), then RESET_ADAPTER,
+ * and wait for READY.
+ */
+static int mptmq_diag_reset(struct mptmq_ioc *ioc)
+{
+	struct device *dev = &ioc->pdev->dev;
+	u32 diag;
+	int i, ret;
+
+	for (i = 0; ; i++) {
+		mptmq_diag_unlock(ioc);
+		diag = mptmq_readl(ioc, MPI_REG_HOST_DIAGNOSTIC);
+		if (diag == MPI_REPLY_EMPTY)
+			return -ENODEV;
+		if (diag & MPI_DIAG_DRWE)
+			break;
+		if (i == 20) {
+			dev_err(dev, "diagnostic register stays locked (0x%08x): no diagnostic reset\n",
+				diag);
+			return -EIO;
+		}
+		msleep(100);
+	}
+	mptmq_writel(ioc, diag | MPI_DIAG_DISABLE_ARM, MPI_REG_HOST_DIAGNOSTIC);
+	mdelay(1);
+	mptmq_writel(ioc, diag | MPI_DIAG_RESET_ADAPTER, MPI_REG_HOST_DIAGNOSTIC);
 	/* The chip must not be touched for a moment after RESET_ADAPTER. */
 	msleep(50);
 	ret = mptmq_wait_ioc_state(ioc, MPI_DB_STATE_READY, MPTMQ_READY_TIMEOUT_MS);
@@ -270,22 +323,26 @@ int mptmq_ioc_make_ready(struct mptmq_ioc *ioc)
 			 mptmq_doorbell_state_name(db), db);
 		mptmq_flush_doorbell(ioc);
 	}
-	if ((db & MPI_DB_STATE_MASK) == MPI_DB_STATE_FAULT)
-		dev_warn(dev, "IOC in FAULT, code 0x%04x: resetting it\n", db & MPI_DB_DATA_MASK);
-	else
+	ret = -EIO;
+	if ((db & MPI_DB_STATE_MASK) == MPI_DB_STATE_FAULT) {
+		/* Halted firmware ignores a message unit reset. */
+		dev_warn(dev, "IOC in FAULT, code 0x%04x: diagnostic reset\n",
+			 db & MPI_DB_DATA_MASK);
+	} else {
 		dev_dbg(dev, "IOC %s (doorbell %08x, WhoInit %u): message unit reset\n",
 			mptmq_doorbell_state_name(db), db,
 			(db & MPI_DB_WHOINIT_MASK) >> MPI_DB_WHOINIT_SHIFT);
-
-	ret = -EIO;
-	if (!(mptmq_readl(ioc, MPI_REG_DOORBELL) & MPI_DB_ACTIVE))
-		ret = mptmq_message_unit_reset(ioc);
-	if (ret == -ENODEV)
-		return ret;
+		if (!(mptmq_readl(ioc, MPI_REG_DOORBELL) & MPI_DB_ACTIVE))
+			ret = mptmq_message_unit_reset(ioc);
+		if (ret == -ENODEV)
+			return ret;
+		if (ret) {
+			db = mptmq_readl(ioc, MPI_REG_DOORBELL);
+			dev_warn(dev, "message unit reset failed (doorbell %08x, IOC %s): diagnostic reset\n",
+				 db, mptmq_doorbell_state_name(db));
+		}
+	}
 	if (ret) {
-		db = mptmq_readl(ioc, MPI_REG_DOORBELL);
-		dev_warn(dev, "message unit reset failed (doorbell %08x, IOC %s): diagnostic reset\n",
-			 db, mptmq_doorbell_state_name(db));
 		ret = mptmq_diag_reset(ioc);
 		if (ret == -ENODEV)
 			return ret;
@@ -439,9 +496,23 @@ static int mptmq_ioc_init(struct mptmq_ioc *ioc)
 	return ret;
 }
 
+/*
+ * PortEnable discovers the devices before it answers: mptbase allows 300 s
+ * for SAS and integrated-RAID firmware (ProductID product above
+ * TARGET_SCSI), 30 s for parallel SCSI.
+ */
+static unsigned int mptmq_port_enable_ms(struct mptmq_ioc *ioc)
+{
+	if (ioc->port.port_type == MPI_PORTFACTS_PORTTYPE_SAS ||
+	    (ioc->facts.product_id & MPI_FW_HEADER_PID_PROD_MASK) >
+	    MPI_FW_HEADER_PID_PROD_TARGET_SCSI)
+		return MPTMQ_PORT_ENABLE_TIMEOUT_MS;
+	return MPTMQ_PORT_ENABLE_SPI_TIMEOUT_MS;
+}
+
 static int mptmq_port_enable(struct mptmq_ioc *ioc)
 {
-	unsigned int port;
+	unsigned int port, ms = mptmq_port_enable_ms(ioc);
 	int ret;
 
 	for (port = 0; port < ioc->facts.number_of_ports; port++) {
@@ -454,7 +525,7 @@ static int mptmq_port_enable(struct mptmq_ioc *ioc)
 		req.function = MPI_FUNCTION_PORT_ENABLE;
 		req.port_number = port;
 		req.msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL);
-		ret = mptmq_handshake(ioc, &req, sizeof(req), &rep, sizeof(rep));
+		ret = mptmq_handshake_wait(ioc, &req, sizeof(req), &rep, sizeof(rep), ms);
 		ret = mptmq_check_reply(ioc, &rep, ret, sizeof(rep), MPI_FUNCTION_PORT_ENABLE);
 		if (ret)
 			return ret;
@@ -520,6 +591,7 @@ int mptmq_ioc_start(struct mptmq_ioc *ioc)
 	if (ret)
 		return ret;
 	mptmq_post_reply_frames(ioc);
+	mptmq_replies_open(ioc);
 	ret = mptmq_port_enable(ioc);
 	if (ret)
 		return ret;
@@ -529,7 +601,9 @@ int mptmq_ioc_start(struct mptmq_ioc *ioc)
 	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
 		clear_bit(0, &ioc->internal[i].busy);
 	mptmq_irq_unmask(ioc);
-	WRITE_ONCE(ioc->state, MPTMQ_STATE_RUNNING);
+	/* A mark_dead() during the bring-up stands. */
+	if (!mptmq_set_state(ioc, MPTMQ_STATE_RUNNING))
+		return -ENODEV;
 	return mptmq_events_enable(ioc);
 }
 
@@ -545,13 +619,40 @@ int mptmq_ioc_start(struct mptmq_ioc *ioc)
 void mptmq_ioc_stop(struct mptmq_ioc *ioc)
 {
 	mutex_lock(&ioc->ioc_mutex);
-	if (mptmq_state(ioc) != MPTMQ_STATE_DEAD)
-		WRITE_ONCE(ioc->state, MPTMQ_STATE_INIT);
+	mptmq_set_state(ioc, MPTMQ_STATE_INIT);
 	mptmq_irq_mask(ioc);
+	synchronize_irq(ioc->irq);
+	mptmq_replies_close(ioc);
 	if (mptmq_readl(ioc, MPI_REG_DOORBELL) != MPI_REPLY_EMPTY)
 		mptmq_ioc_make_ready(ioc);
 	ioc->events_on = false;
 	mutex_unlock(&ioc->ioc_mutex);
+}
+
+/**
+ * mptmq_set_state() - change the IOC state unless it is DEAD
+ * @ioc: the IOC
+ * @state: the new state (not DEAD: see mptmq_ioc_mark_dead())
+ *
+ * DEAD is final, and mptmq_ioc_mark_dead() may set it at any moment from
+ * any context, so every other change is a compare-and-exchange that
+ * never overwrites DEAD.
+ *
+ * Context: @ioc->ioc_mutex held.
+ * Return: false if the IOC is DEAD (nothing changed).
+ */
+bool mptmq_set_state(struct mptmq_ioc *ioc, enum mptmq_state state)
+{
+	int old = READ_ONCE(ioc->state);
+
+	lockdep_assert_held(&ioc->ioc_mutex);
+	do {
+		if (old == MPTMQ_STATE_DEAD)
+			return false;
+	} while (!try_cmpxchg(&ioc->state, &old, state));
+	if (state == MPTMQ_STATE_RESETTING)
+		WRITE_ONCE(ioc->resetting_since, jiffies);
+	return true;
 }
 
 /**
@@ -563,10 +664,15 @@ void mptmq_ioc_stop(struct mptmq_ioc *ioc)
  */
 void mptmq_ioc_mark_dead(struct mptmq_ioc *ioc, const char *why)
 {
+	unsigned int i;
+
 	if (xchg(&ioc->state, MPTMQ_STATE_DEAD) == MPTMQ_STATE_DEAD)
 		return;
 	dev_err(&ioc->pdev->dev, "IOC is dead (%s): failing all I/O\n", why);
 	mptmq_fail_all(ioc, DID_NO_CONNECT);
+	/* Task management waiting for a reply gets none: wake it now, not in 30 s. */
+	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
+		complete_all(&ioc->internal[i].done);
 }
 
 /**
@@ -588,19 +694,18 @@ int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why)
 	int ret;
 
 	mutex_lock(&ioc->ioc_mutex);
-	if (mptmq_state(ioc) == MPTMQ_STATE_DEAD) {
+	if (!mptmq_set_state(ioc, MPTMQ_STATE_RESETTING)) {
 		mutex_unlock(&ioc->ioc_mutex);
 		return -ENODEV;
 	}
 	dev_warn(dev, "IOC reset: %s\n", why);
 	trace_mptmq_ioc_reset(ioc, why, 0);
-	WRITE_ONCE(ioc->state, MPTMQ_STATE_RESETTING);
 	/* Wait for submitters that saw RUNNING: their posts land before the reset. */
 	synchronize_rcu();
 	mptmq_irq_mask(ioc);
 	synchronize_irq(ioc->irq);
-	/* Take what the IOC already finished before it forgets everything. */
-	mptmq_drain_replies(ioc);
+	/* Take what the IOC already finished, then keep every drainer out. */
+	mptmq_replies_close(ioc);
 
 	ret = mptmq_ioc_make_ready(ioc);
 	/* The IOC has forgotten every request: complete them here, once. */
@@ -612,6 +717,11 @@ int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why)
 		ret = mptmq_ioc_start(ioc);
 	mutex_unlock(&ioc->ioc_mutex);
 
+	if (ret && pci_channel_offline(ioc->pdev)) {
+		/* The link is down, not the IOC: PCI error recovery resets it. */
+		dev_warn(dev, "IOC reset failed with the PCI channel offline: left to PCI error recovery\n");
+		return ret;
+	}
 	if (ret) {
 		mptmq_ioc_mark_dead(ioc, "reset failed");
 		return ret;

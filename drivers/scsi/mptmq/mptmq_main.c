@@ -50,7 +50,7 @@ static struct scsi_host_template mptmq_sht = {
 	MPTMQ_SHT_SDEV_CONFIGURE,
 	.target_alloc		= mptmq_target_alloc,
 	.target_destroy		= mptmq_target_destroy,
-	.change_queue_depth	= scsi_change_queue_depth,
+	.change_queue_depth	= mptmq_change_queue_depth,
 	.eh_timed_out		= mptmq_eh_timed_out,
 	.eh_abort_handler	= mptmq_eh_abort,
 	.eh_device_reset_handler = mptmq_eh_device_reset,
@@ -127,7 +127,13 @@ static void mptmq_set_limits(struct mptmq_ioc *ioc)
 	shost->max_cmd_len = MPI_SCSIIO_CDB_MAX;
 	shost->max_channel = 0;
 	shost->max_id = ioc->port.max_devices ? ioc->port.max_devices :
-			(f->max_devices ? f->max_devices : 256);
+			(f->max_devices ? f->max_devices : MPTMQ_MAX_TARGETS);
+	/* TargetID is one byte in every request: a larger id would wrap. */
+	if (shost->max_id > MPTMQ_MAX_TARGETS) {
+		dev_warn(&ioc->pdev->dev, "port reports %u devices; MPI addresses %u targets\n",
+			 shost->max_id, MPTMQ_MAX_TARGETS);
+		shost->max_id = MPTMQ_MAX_TARGETS;
+	}
 	shost->max_lun = 256;
 	shost->this_id = ioc->port.scsi_id < shost->max_id ? ioc->port.scsi_id : -1;
 	shost->unique_id = pci_dev_id(ioc->pdev);
@@ -180,6 +186,7 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&ioc->tm_mutex);
 	mutex_init(&ioc->cfg_mutex);
 	spin_lock_init(&ioc->event_lock);
+	spin_lock_init(&ioc->reply_lock);
 	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
 		init_completion(&ioc->internal[i].done);
 	INIT_WORK(&ioc->event_work, mptmq_event_work);
@@ -255,13 +262,19 @@ static void mptmq_remove(struct pci_dev *pdev)
 
 	ioc->removing = true;
 	mptmq_debugfs_exit(ioc);
-	mptmq_watchdog_stop(ioc);
 	/* A surprise removal must not leave commands waiting for a dead IOC. */
 	if (!pci_device_is_present(pdev))
 		mptmq_ioc_mark_dead(ioc, "device removed");
 	cancel_work_sync(&ioc->event_work);
+	/*
+	 * The watchdog keeps running while the midlayer flushes the devices
+	 * (SYNCHRONIZE CACHE and the like, from sas_remove_host() and
+	 * scsi_remove_host()): an IOC that dies or faults now is still
+	 * noticed, instead of hanging the removal.
+	 */
 	mptmq_sas_stop(ioc);
 	scsi_remove_host(ioc->shost);
+	mptmq_watchdog_stop(ioc);
 	cancel_work_sync(&ioc->event_work);
 	mptmq_ioc_stop(ioc);
 	mptmq_sas_free(ioc);

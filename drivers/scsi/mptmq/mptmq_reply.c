@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/interrupt.h>
 #include <linux/ratelimit.h>
 #include <scsi/scsi.h>
@@ -33,6 +34,8 @@ void mptmq_irq_unmask(struct mptmq_ioc *ioc)
 void mptmq_irq_mask(struct mptmq_ioc *ioc)
 {
 	mptmq_writel(ioc, MPI_HIM_DOORBELL | MPI_HIM_REPLY, MPI_REG_HOST_INT_MASK);
+	/* Read back: the posted write reaches the IOC before synchronize_irq(). */
+	mptmq_readl(ioc, MPI_REG_HOST_INT_MASK);
 }
 
 static DEFINE_RATELIMIT_STATE(mptmq_status_rs, DEFAULT_RATELIMIT_INTERVAL,
@@ -61,6 +64,10 @@ static void mptmq_map_status(struct mptmq_ioc *ioc, struct scsi_cmnd *scmd,
 	scmd->result = (res.host << 16) | res.sam;
 }
 
+/*
+ * @rep is NULL for a context reply (success), ERR_PTR(-EPROTO) for an
+ * address reply that cannot be trusted (the command is retried).
+ */
 static void mptmq_complete_scsi(struct mptmq_ioc *ioc, unsigned int tag,
 				const struct mpi_scsi_io_reply *rep)
 {
@@ -75,7 +82,11 @@ static void mptmq_complete_scsi(struct mptmq_ioc *ioc, unsigned int tag,
 		return;
 	}
 	cmd = scsi_cmd_priv(scmd);
-	if (rep) {
+	if (IS_ERR(rep)) {
+		scmd->result = DID_SOFT_ERROR << 16;
+		scsi_set_resid(scmd, scsi_bufflen(scmd));
+		rep = NULL;
+	} else if (rep) {
 		mptmq_map_status(ioc, scmd, tag, rep);
 	} else {
 		/* A context reply means success with everything transferred. */
@@ -104,7 +115,8 @@ static void mptmq_complete_internal(struct mptmq_ioc *ioc, unsigned int slot,
 static void mptmq_process_reply(struct mptmq_ioc *ioc, u32 desc)
 {
 	const struct mpi_reply_header *rep = NULL;
-	unsigned int len = 0, idx;
+	unsigned int len = 0, min_len, max_len, idx;
+	bool bad_len = false;
 	u32 ctx = desc;
 
 	if (desc & MPI_REPLY_ADDRESS) {
@@ -120,17 +132,40 @@ static void mptmq_process_reply(struct mptmq_ioc *ioc, u32 desc)
 		}
 		rep = ioc->pool + ioc->reply_offset + off;
 		ctx = le32_to_cpu(rep->msg_context);
-		len = clamp_t(unsigned int, rep->msg_length * 4, sizeof(*rep),
-			      MPTMQ_REPLY_FRAME_SIZE);
+		len = rep->msg_length * 4;
+		/*
+		 * A SCSI IO reply has a fixed size; longer replies (events)
+		 * are cut to the frame by the IOC itself, so only what fits
+		 * is read.
+		 */
+		if (rep->function == MPI_FUNCTION_SCSI_IO_REQUEST) {
+			min_len = offsetofend(struct mpi_scsi_io_reply, sense_count);
+			max_len = sizeof(struct mpi_scsi_io_reply);
+		} else {
+			min_len = sizeof(*rep);
+			max_len = 255 * 4;
+		}
+		if (len < min_len || len > max_len) {
+			/* Its other fields cannot be trusted either: not used. */
+			atomic_inc(&ioc->stats.bad_replies);
+			dev_warn_ratelimited(&ioc->pdev->dev,
+					     "reply for context %08x (function 0x%02x) has MsgLength %u: dropped\n",
+					     ctx, rep->function, rep->msg_length);
+			bad_len = true;
+		}
+		len = min_t(unsigned int, len, MPTMQ_REPLY_FRAME_SIZE);
 	}
 
 	idx = ctx & MPTMQ_CTX_INDEX_MASK;
 	if ((ctx & ~MPTMQ_CTX_INDEX_MASK) == MPTMQ_CTX_INTERNAL && idx < MPTMQ_NR_INTERNAL) {
-		mptmq_complete_internal(ioc, idx, rep, len);
+		if (!bad_len)
+			mptmq_complete_internal(ioc, idx, rep, len);
 	} else if (!(ctx & ~MPTMQ_CTX_INDEX_MASK) && idx < ioc->nr_io &&
 		   (!rep || rep->function == MPI_FUNCTION_SCSI_IO_REQUEST)) {
-		mptmq_complete_scsi(ioc, idx, (const struct mpi_scsi_io_reply *)rep);
-	} else {
+		/* A command whose reply is unusable is retried, not left hanging. */
+		mptmq_complete_scsi(ioc, idx, bad_len ? ERR_PTR(-EPROTO) :
+					      (const struct mpi_scsi_io_reply *)rep);
+	} else if (!bad_len) {
 		atomic_inc(&ioc->stats.bad_replies);
 		dev_warn_ratelimited(&ioc->pdev->dev,
 				     "reply with unknown context %08x (function 0x%02x): dropped\n",
@@ -148,24 +183,60 @@ static void mptmq_process_reply(struct mptmq_ioc *ioc, u32 desc)
  *
  * Bounded, so that a device that never reports an empty FIFO cannot hold
  * the CPU; the rest is taken at the next interrupt or watchdog tick.
+ * Does nothing while the FIFO is closed for an IOC reset.
  *
- * Context: any; may run concurrently with itself (each FIFO read pops a
- * distinct reply and the in-flight bit decides who completes a command).
+ * Context: any; takes @ioc->reply_lock, so a reply popped here is handed
+ * back to the IOC before a reset can re-post the reply frames.
  * Return: the number of replies processed.
  */
 unsigned int mptmq_drain_replies(struct mptmq_ioc *ioc)
 {
 	unsigned int n = 0, budget = 4 * ioc->reply_depth;
+	unsigned long flags;
 	u32 desc;
 
-	while (n < budget) {
+	spin_lock_irqsave(&ioc->reply_lock, flags);
+	while (ioc->replies_open && n < budget) {
 		desc = mptmq_readl(ioc, MPI_REG_REPLY_FIFO);
 		if (desc == MPI_REPLY_EMPTY)
 			break;
 		mptmq_process_reply(ioc, desc);
 		n++;
 	}
+	spin_unlock_irqrestore(&ioc->reply_lock, flags);
 	return n;
+}
+
+/**
+ * mptmq_replies_open() - let the drainers at the reply FIFO again
+ * @ioc: the IOC; its reply frames have just been posted
+ *
+ * Context: process, @ioc->ioc_mutex held.
+ */
+void mptmq_replies_open(struct mptmq_ioc *ioc)
+{
+	spin_lock_irq(&ioc->reply_lock);
+	ioc->replies_open = true;
+	spin_unlock_irq(&ioc->reply_lock);
+}
+
+/**
+ * mptmq_replies_close() - take the last replies, then keep everyone out
+ * @ioc: the IOC, its interrupts masked
+ *
+ * After this no one pops the reply FIFO (or reads the interrupt status in
+ * the handler) until mptmq_replies_open(): the IOC can be reset and the
+ * reply pool re-posted without a reply from before the reset being handed
+ * back after it.
+ *
+ * Context: process, @ioc->ioc_mutex held.
+ */
+void mptmq_replies_close(struct mptmq_ioc *ioc)
+{
+	mptmq_drain_replies(ioc);
+	spin_lock_irq(&ioc->reply_lock);
+	ioc->replies_open = false;
+	spin_unlock_irq(&ioc->reply_lock);
 }
 
 /*
@@ -197,6 +268,9 @@ irqreturn_t mptmq_isr(int irq, void *data)
 {
 	struct mptmq_ioc *ioc = data;
 
+	/* No register read while the IOC is being reset (shared INTx). */
+	if (!READ_ONCE(ioc->replies_open))
+		return ioc->msi ? IRQ_HANDLED : IRQ_NONE;
 	if (!ioc->msi) {
 		u32 his = mptmq_readl(ioc, MPI_REG_HOST_INT_STATUS);
 
@@ -207,6 +281,7 @@ irqreturn_t mptmq_isr(int irq, void *data)
 		if (!(his & MPI_HIS_REPLY))
 			return IRQ_NONE;
 	}
+	WRITE_ONCE(ioc->irqs_handled, ioc->irqs_handled + 1);
 	/*
 	 * An MSI that finds the FIFO already drained by the previous one is
 	 * normal and costs no further register read: a device that is gone

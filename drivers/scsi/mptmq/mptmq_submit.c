@@ -145,6 +145,12 @@ mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scm
 	req->function = MPI_FUNCTION_SCSI_IO_REQUEST;
 	req->cdb_length = scmd->cmd_len;
 	req->sense_buffer_length = MPTMQ_SENSE_SIZE;
+	/*
+	 * The sense pool may lie above 4 GiB: without the 64-bit width the
+	 * IOC ignores SenseBufferHighAddr and writes sense to the low 32-bit
+	 * address (mptscsih sets it for every request, too).
+	 */
+	req->msg_flags = MPI_SCSIIO_MSGFLGS_SENSE_WIDTH_64;
 	req->msg_context = cpu_to_le32(tag);
 	int_to_scsilun(scmd->device->lun, (struct scsi_lun *)req->lun);
 	req->control = cpu_to_le32(control);
@@ -155,25 +161,37 @@ mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scm
 			scsi_sglist(scmd), nseg, dir);
 
 	/*
-	 * The IOC reset path flips the state and then waits for an RCU grace
-	 * period, so a request is either posted before the reset starts (and
-	 * completed by it) or bounced here.
+	 * The in-flight bit is set only on the posting path, so a command
+	 * bounced here is never seen by mptmq_fail_all().  The IOC reset path
+	 * flips the state and then waits for an RCU grace period, so a request
+	 * is either posted before the reset starts (and completed by it) or
+	 * bounced here.
 	 */
-	set_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags);
 	rcu_read_lock();
 	switch (mptmq_state(ioc)) {
 	case MPTMQ_STATE_RUNNING:
+		set_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags);
 		trace_mptmq_submit(ioc, scmd, tag, nseg);
 		/* writel orders the frame's coherent-memory stores before the post. */
 		mptmq_writel(ioc, mptmq_frame_low(ioc, tag), MPI_REG_REQUEST_FIFO);
+		/*
+		 * mptmq_ioc_mark_dead() has no grace period: it sets DEAD, then
+		 * fails what is in flight.  Either it saw the bit set above, or
+		 * this sees DEAD (both sides order with full barriers); the bit
+		 * decides who completes the command.
+		 */
+		smp_mb__after_atomic();
+		if (unlikely(mptmq_state(ioc) == MPTMQ_STATE_DEAD) &&
+		    test_and_clear_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags)) {
+			scsi_dma_unmap(scmd);
+			mptmq_finish_now(scmd, DID_NO_CONNECT);
+		}
 		break;
 	case MPTMQ_STATE_DEAD:
-		clear_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags);
 		scsi_dma_unmap(scmd);
 		mptmq_finish_now(scmd, DID_NO_CONNECT);
 		break;
 	default:
-		clear_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags);
 		scsi_dma_unmap(scmd);
 		ret = SCSI_MLQUEUE_HOST_BUSY;
 		break;
@@ -193,11 +211,28 @@ mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scm
  */
 int mptmq_sdev_configure(struct scsi_device *sdev, struct queue_limits *lim)
 {
+	mptmq_change_queue_depth(sdev, 64);
+	return 0;
+}
+
+/**
+ * mptmq_change_queue_depth() - set a device's queue depth (scan or sysfs)
+ * @sdev: the device
+ * @qdepth: the depth asked for
+ *
+ * A device without tagged queuing gets its requests UNTAGGED, and an
+ * untagged nexus holds one command at a time: its depth stays 1 whatever
+ * is asked (as mptscsih_change_queue_depth()).  Others get at most the
+ * host's I/O frames.
+ *
+ * Locks: none.  Calling context: process.
+ * Return: the new depth.
+ */
+int mptmq_change_queue_depth(struct scsi_device *sdev, int qdepth)
+{
 	struct mptmq_ioc *ioc = shost_to_ioc(sdev->host);
 
-	if (sdev->tagged_supported)
-		scsi_change_queue_depth(sdev, min_t(unsigned int, 64, ioc->nr_io));
-	else
-		scsi_change_queue_depth(sdev, 1);
-	return 0;
+	if (!sdev->tagged_supported)
+		qdepth = 1;
+	return scsi_change_queue_depth(sdev, clamp_t(int, qdepth, 1, ioc->nr_io));
 }

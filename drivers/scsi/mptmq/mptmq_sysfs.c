@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mptmq: sysfs host attributes - identity, state, limits and counters.
+ * mptmq: sysfs host attributes - identity, state, limits and counters, one
+ * value per file (the multi-value dumps are in debugfs, mptmq_eh.c).
  * Documented in Documentation/ABI/testing/sysfs-class-scsi_host-mptmq.
  */
 #include <linux/device.h>
+#include <linux/gfp.h>
+#include <linux/seq_file.h>
 #include <linux/sysfs.h>
 #include <scsi/scsi_host.h>
 
@@ -51,11 +54,15 @@ static DEVICE_ATTR_RO(board_tracer);
 
 static ssize_t chip_name_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	struct mptmq_ioc *ioc = dev_to_ioc(dev);
-
-	return sysfs_emit(buf, "%s %s\n", ioc->chip_name, ioc->chip_revision);
+	return sysfs_emit(buf, "%s\n", dev_to_ioc(dev)->chip_name);
 }
 static DEVICE_ATTR_RO(chip_name);
+
+static ssize_t chip_revision_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", dev_to_ioc(dev)->chip_revision);
+}
+static DEVICE_ATTR_RO(chip_revision);
 
 static ssize_t product_id_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
@@ -63,58 +70,118 @@ static ssize_t product_id_show(struct device *dev, struct device_attribute *attr
 }
 static DEVICE_ATTR_RO(product_id);
 
+/*
+ * The driver's state only: the doorbell is not read here, so no sysfs read
+ * touches the IOC while it is being reset (debugfs "doorbell" shows it).
+ */
 static ssize_t ioc_state_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	static const char * const names[] = {
-		[MPTMQ_STATE_INIT] = "init",
-		[MPTMQ_STATE_RUNNING] = "running",
-		[MPTMQ_STATE_RESETTING] = "resetting",
-		[MPTMQ_STATE_DEAD] = "dead",
-	};
-	struct mptmq_ioc *ioc = dev_to_ioc(dev);
-	u32 db = mptmq_readl(ioc, MPI_REG_DOORBELL);
-
-	return sysfs_emit(buf, "%s %s 0x%08x\n", names[mptmq_state(ioc)],
-			  mptmq_doorbell_state_name(db), db);
+	return sysfs_emit(buf, "%s\n", mptmq_state_name(mptmq_state(dev_to_ioc(dev))));
 }
 static DEVICE_ATTR_RO(ioc_state);
 
-static ssize_t queue_limits_show(struct device *dev, struct device_attribute *attr, char *buf)
-{
-	struct mptmq_ioc *ioc = dev_to_ioc(dev);
+/* queue_limits/: one file per limit */
+#define MPTMQ_LIMIT_ATTR(_name, _expr)						\
+static ssize_t _name##_show(struct device *dev, struct device_attribute *attr,	\
+			    char *buf)						\
+{										\
+	struct mptmq_ioc *ioc = dev_to_ioc(dev);				\
+										\
+	return sysfs_emit(buf, "%u\n", (unsigned int)(_expr));			\
+}										\
+static DEVICE_ATTR_RO(_name)
 
-	return sysfs_emit(buf,
-			  "global_credits %u\nreply_queue_depth %u\ncan_queue %u\nframe_size %u\n"
-			  "max_chain_depth %u\nchain_segments %u\nmax_sge %u\nsge_bits %u\nmsi %u\n",
-			  ioc->facts.global_credits, ioc->facts.reply_queue_depth, ioc->nr_io,
-			  ioc->geom.frame_size, ioc->facts.max_chain_depth, ioc->chain_segs,
-			  ioc->max_sge, ioc->geom.sge64 ? 64 : 32, ioc->msi);
-}
-static DEVICE_ATTR_RO(queue_limits);
+MPTMQ_LIMIT_ATTR(global_credits, ioc->facts.global_credits);
+MPTMQ_LIMIT_ATTR(reply_queue_depth, ioc->facts.reply_queue_depth);
+MPTMQ_LIMIT_ATTR(can_queue, ioc->nr_io);
+MPTMQ_LIMIT_ATTR(frame_size, ioc->geom.frame_size);
+MPTMQ_LIMIT_ATTR(max_chain_depth, ioc->facts.max_chain_depth);
+MPTMQ_LIMIT_ATTR(chain_segments, ioc->chain_segs);
+MPTMQ_LIMIT_ATTR(max_sge, ioc->max_sge);
+MPTMQ_LIMIT_ATTR(sge_bits, ioc->geom.sge64 ? 64 : 32);
+MPTMQ_LIMIT_ATTR(msi, ioc->msi);
 
-static ssize_t error_counters_show(struct device *dev, struct device_attribute *attr, char *buf)
+static struct attribute *mptmq_limit_attrs[] = {
+	&dev_attr_global_credits.attr,
+	&dev_attr_reply_queue_depth.attr,
+	&dev_attr_can_queue.attr,
+	&dev_attr_frame_size.attr,
+	&dev_attr_max_chain_depth.attr,
+	&dev_attr_chain_segments.attr,
+	&dev_attr_max_sge.attr,
+	&dev_attr_sge_bits.attr,
+	&dev_attr_msi.attr,
+	NULL,
+};
+
+static const struct attribute_group mptmq_limit_group = {
+	.name = "queue_limits",
+	.attrs = mptmq_limit_attrs,
+};
+
+/* error_counters/: one file per counter (struct mptmq_stats) */
+#define MPTMQ_COUNTER_ATTR(_name)						\
+static ssize_t _name##_show(struct device *dev, struct device_attribute *attr,	\
+			    char *buf)						\
+{										\
+	return sysfs_emit(buf, "%d\n", atomic_read(&dev_to_ioc(dev)->stats._name)); \
+}										\
+static DEVICE_ATTR_RO(_name)
+
+MPTMQ_COUNTER_ATTR(reset_host);
+MPTMQ_COUNTER_ATTR(reset_fault);
+MPTMQ_COUNTER_ATTR(reset_recovery);
+MPTMQ_COUNTER_ATTR(tm_abort);
+MPTMQ_COUNTER_ATTR(tm_lun_reset);
+MPTMQ_COUNTER_ATTR(tm_target_reset);
+MPTMQ_COUNTER_ATTR(tm_bus_reset);
+MPTMQ_COUNTER_ATTR(timeouts);
+MPTMQ_COUNTER_ATTR(faults);
+MPTMQ_COUNTER_ATTR(lost_interrupts);
+MPTMQ_COUNTER_ATTR(bad_replies);
+MPTMQ_COUNTER_ATTR(tm_abort_failed);
+MPTMQ_COUNTER_ATTR(tm_lun_reset_failed);
+MPTMQ_COUNTER_ATTR(tm_target_reset_failed);
+MPTMQ_COUNTER_ATTR(tm_bus_reset_failed);
+MPTMQ_COUNTER_ATTR(tm_no_reply);
+
+/* Failed task management requests of every type */
+static ssize_t tm_failed_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	struct mptmq_stats *s = &dev_to_ioc(dev)->stats;
-	int tm_failed = atomic_read(&s->tm_abort_failed) + atomic_read(&s->tm_lun_reset_failed) +
-			atomic_read(&s->tm_target_reset_failed) + atomic_read(&s->tm_bus_reset_failed);
 
-	return sysfs_emit(buf,
-			  "reset_host %d\nreset_fault %d\nreset_recovery %d\n"
-			  "tm_abort %d\ntm_lun_reset %d\ntm_target_reset %d\ntm_bus_reset %d\n"
-			  "tm_failed %d\ntimeouts %d\nfaults %d\nlost_interrupts %d\nbad_replies %d\n"
-			  "tm_abort_failed %d\ntm_lun_reset_failed %d\ntm_target_reset_failed %d\n"
-			  "tm_bus_reset_failed %d\ntm_no_reply %d\n",
-			  atomic_read(&s->reset_host), atomic_read(&s->reset_fault),
-			  atomic_read(&s->reset_recovery), atomic_read(&s->tm_abort),
-			  atomic_read(&s->tm_lun_reset), atomic_read(&s->tm_target_reset),
-			  atomic_read(&s->tm_bus_reset), tm_failed,
-			  atomic_read(&s->timeouts), atomic_read(&s->faults),
-			  atomic_read(&s->lost_interrupts), atomic_read(&s->bad_replies),
-			  atomic_read(&s->tm_abort_failed), atomic_read(&s->tm_lun_reset_failed),
-			  atomic_read(&s->tm_target_reset_failed),
-			  atomic_read(&s->tm_bus_reset_failed), atomic_read(&s->tm_no_reply));
+	return sysfs_emit(buf, "%d\n", atomic_read(&s->tm_abort_failed) +
+			  atomic_read(&s->tm_lun_reset_failed) +
+			  atomic_read(&s->tm_target_reset_failed) +
+			  atomic_read(&s->tm_bus_reset_failed));
 }
-static DEVICE_ATTR_RO(error_counters);
+static DEVICE_ATTR_RO(tm_failed);
+
+static struct attribute *mptmq_counter_attrs[] = {
+	&dev_attr_reset_host.attr,
+	&dev_attr_reset_fault.attr,
+	&dev_attr_reset_recovery.attr,
+	&dev_attr_tm_abort.attr,
+	&dev_attr_tm_lun_reset.attr,
+	&dev_attr_tm_target_reset.attr,
+	&dev_attr_tm_bus_reset.attr,
+	&dev_attr_tm_failed.attr,
+	&dev_attr_timeouts.attr,
+	&dev_attr_faults.attr,
+	&dev_attr_lost_interrupts.attr,
+	&dev_attr_bad_replies.attr,
+	&dev_attr_tm_abort_failed.attr,
+	&dev_attr_tm_lun_reset_failed.attr,
+	&dev_attr_tm_target_reset_failed.attr,
+	&dev_attr_tm_bus_reset_failed.attr,
+	&dev_attr_tm_no_reply.attr,
+	NULL,
+};
+
+static const struct attribute_group mptmq_counter_group = {
+	.name = "error_counters",
+	.attrs = mptmq_counter_attrs,
+};
 
 static struct attribute *mptmq_host_attrs[] = {
 	&dev_attr_version_fw.attr,
@@ -123,10 +190,9 @@ static struct attribute *mptmq_host_attrs[] = {
 	&dev_attr_board_assembly.attr,
 	&dev_attr_board_tracer.attr,
 	&dev_attr_chip_name.attr,
+	&dev_attr_chip_revision.attr,
 	&dev_attr_product_id.attr,
 	&dev_attr_ioc_state.attr,
-	&dev_attr_queue_limits.attr,
-	&dev_attr_error_counters.attr,
 	NULL,
 };
 
@@ -136,5 +202,39 @@ static const struct attribute_group mptmq_host_group = {
 
 const struct attribute_group *mptmq_host_groups[] = {
 	&mptmq_host_group,
+	&mptmq_limit_group,
+	&mptmq_counter_group,
 	NULL,
 };
+
+/**
+ * mptmq_sysfs_dump() - one directory of attributes as "name value" lines
+ * @m: the debugfs file
+ * @ioc: the IOC
+ * @which: the directory: counters or limits
+ *
+ * For the debugfs dumps, which read every value at once.
+ *
+ * Context: process.
+ * Return: 0 or -ENOMEM.
+ */
+int mptmq_sysfs_dump(struct seq_file *m, struct mptmq_ioc *ioc, enum mptmq_dump which)
+{
+	const struct attribute_group *grp = which == MPTMQ_DUMP_COUNTERS ?
+					    &mptmq_counter_group : &mptmq_limit_group;
+	struct device *dev = &ioc->shost->shost_dev;
+	struct attribute **a;
+	char *buf;
+
+	buf = (char *)__get_free_page(GFP_KERNEL);	/* sysfs_emit() wants a page */
+	if (!buf)
+		return -ENOMEM;
+	for (a = grp->attrs; *a; a++) {
+		struct device_attribute *da = container_of(*a, struct device_attribute, attr);
+
+		if (da->show(dev, da, buf) > 0)
+			seq_printf(m, "%s %s", (*a)->name, buf);
+	}
+	free_page((unsigned long)buf);
+	return 0;
+}

@@ -14,6 +14,7 @@
 #define le32_to_cpu(x)	((u32)le32toh(x))
 #define lower_32_bits(x) ((u32)((x) & 0xffffffffu))
 #define upper_32_bits(x) ((u32)((u64)(x) >> 32))
+#define fallthrough	__attribute__((__fallthrough__))
 
 /* A scatterlist is an array here; the driver only walks it. */
 struct scatterlist {
