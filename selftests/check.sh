@@ -26,7 +26,8 @@
 #                        vm/sidroot.sh; empty: no builds)
 #   MPTMQ_CHECK_MATRIX   VM runs, "KERNEL:DRIVER[:OPT=VAL,...]" separated by
 #                        spaces; OPT is msi, bridge (default on/off as in
-#                        run.sh) or fixture (suite, or sas: the SAS naming and
+#                        run.sh), qemu (stock, or test: our test build, see
+#                        vm/run.sh --qemu) or fixture (suite, or sas: the SAS naming and
 #                        hot-plug tests on their own disks).  Default
 #                        "6.1:mptmq:msi=off 6.12:mptmq:msi=on
 #                        6.12:mptsas:msi=on 6.1:mptmq:fixture=sas
@@ -34,8 +35,13 @@
 #                        sid:mptsas:msi=on" (the reference keeps the tests
 #                        honest: every test must pass with it too, or skip
 #                        where it checks mptmq-only features); empty: no VMs
-#   MPTMQ_CHECK_EH       EH suite runs, "KERNEL:DRIVER[:msi=on|off]" (default
-#                        "6.1:mptmq:msi=off 6.12:mptmq:msi=on sid:mptmq:msi=on";
+#   MPTMQ_CHECK_EH       EH suite runs, "KERNEL:DRIVER[:OPT=VAL,...]", OPT
+#                        msi=on|off, qemu=stock|test, tests=T1+T2 (default
+#                        all that the QEMU can run).  Default
+#                        "6.1:mptmq:msi=off 6.12:mptmq:msi=on sid:mptmq:msi=on
+#                        6.12:mptmq:msi=on,qemu=test,tests=lostirq+portenable+
+#                        faultdiag+hostile+surprise+sense64" (the last: the
+#                        tests only the test QEMU's hooks can drive);
 #                        empty: none)
 #   MPTMQ_CHECK_UNIT     0 to skip the unit tests
 #   MPTMQ_CHECK_DKMS     0 to skip the DKMS install (test_dkms then skips)
@@ -62,7 +68,7 @@ SELFTESTS=$(cd "$(dirname "$0")" && pwd)
 # Set but empty means none (no builds / no VMs).
 KERNELS=${MPTMQ_CHECK_KERNELS-6.1 6.12 sid}
 MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on 6.1:mptmq:fixture=sas 6.12:mptsas:fixture=sas sid:mptmq:msi=on sid:mptsas:msi=on}
-EH_MATRIX=${MPTMQ_CHECK_EH-6.1:mptmq:msi=off 6.12:mptmq:msi=on sid:mptmq:msi=on}
+EH_MATRIX=${MPTMQ_CHECK_EH-6.1:mptmq:msi=off 6.12:mptmq:msi=on sid:mptmq:msi=on 6.12:mptmq:msi=on,qemu=test,tests=lostirq+portenable+faultdiag+hostile+surprise+sense64}
 TESTS=${MPTMQ_CHECK_TESTS:-}
 JOBS=${MPTMQ_CHECK_JOBS:-2}
 CHECK_OUT=$VM_OUT/check
@@ -155,7 +161,7 @@ vm_entry_args()
 	IFS=, read -ra opts <<<"${opts:-}"
 	for o in "${opts[@]}"; do
 		case $o in
-		msi=*|bridge=*|fixture=*) echo "--${o%%=*} ${o#*=}" ;;
+		msi=*|bridge=*|fixture=*|qemu=*) echo "--${o%%=*} ${o#*=}" ;;
 		*) echo "unknown matrix option '$o' in '$1'" >&2; return 1 ;;
 		esac
 	done
@@ -176,7 +182,8 @@ eh_entry_args()
 	IFS=, read -ra opts <<<"${opts:-}"
 	for o in "${opts[@]}"; do
 		case $o in
-		msi=*) echo "--msi ${o#*=}" ;;
+		msi=*|qemu=*) echo "--${o%%=*} ${o#*=}" ;;
+		tests=*) echo "${o#*=}" | tr + ' ' ;;
 		*) echo "unknown EH option '$o' in '$1'" >&2; return 1 ;;
 		esac
 	done

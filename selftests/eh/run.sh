@@ -27,7 +27,8 @@
 #                    <kver>-<driver>-msi<on|off>)
 #   TEST...          resets recovery medium fault slow hotplug lostirq
 #                    portenable faultdiag hostile surprise sense64 (default
-#                    all)
+#                    all; on the stock QEMU all but the model and bigmem
+#                    groups)
 #
 # The tests are grouped into VMs: "main" (resets recovery medium fault),
 # "slow" (a throttled disk), "hotplug" (QMP device_del/device_add of the
@@ -179,7 +180,14 @@ main()
 		esac
 		shift
 	done
-	((${#tests[@]})) || tests=("${ALL_TESTS[@]}")
+	# Default: every test the chosen QEMU can run (the model and bigmem
+	# groups need the test build's hooks).
+	if ((${#tests[@]} == 0)); then
+		for t in "${ALL_TESTS[@]}"; do
+			[[ ${VM_QEMU:-stock} != test && ${GROUP[$t]} =~ ^(model|bigmem)$ ]] ||
+				tests+=("$t")
+		done
+	fi
 	if [[ ${EH_QUICK:-0} == 1 ]]; then
 		: "${EH_RESETS:=2}" "${EH_RECOVERY_RESETS:=1}" "${EH_MEDIUM_READS:=4}"
 		: "${EH_FAULTS:=1}" "${EH_FIO_SIZE:=4M}"
