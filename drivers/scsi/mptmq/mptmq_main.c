@@ -268,6 +268,15 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = mptmq_sas_attach(ioc);
 	if (ret)
 		goto stop_ioc;
+	/*
+	 * No WRITE SAME: mptspi sets this for VMware's "LSI Logic Parallel"
+	 * (subsystem vendor 0x15AD), whose emulation does not implement
+	 * WRITE SAME properly; mptsas sets it in its host template, for every
+	 * SAS host.  mptmq does the same per port type, so both keep what
+	 * the in-kernel driver of that controller gives (the sd layer then
+	 * never sends WRITE SAME, e.g. for write-zeroes).
+	 */
+	shost->no_write_same = ioc->sas || pdev->subsystem_vendor == PCI_VENDOR_ID_VMWARE;
 	ret = scsi_add_host(shost, &pdev->dev);
 	if (ret)
 		goto stop_ioc;
