@@ -349,7 +349,7 @@ struct mptmq_ioc {
 	int			irq;
 	bool			msi;
 
-	/* identity, read at probe */
+	/* identity: when each is written, see above */
 	struct mptmq_facts	facts;
 	struct mptmq_port	port;
 	char			board_name[17];
