@@ -14,18 +14,29 @@
 # same VM and a snapshot of every name is taken under each (every scsi
 # device's C:T:L and ID_PATH, lsscsi -t, lsscsi -H -t, and every readable
 # attribute of every object in the sas_* classes, the host number written
-# as H); the two snapshots must be identical.  Both snapshots are kept in
-# the run directory (sas-names.mptsas.txt, sas-names.mptmq.txt).
+# as H), the host attributes mptscsih gives mptsas (version_fw ...
+# device_delay, HOST_ATTRS below) and each disk's write_zeroes_max_bytes
+# (0 under both: no WRITE SAME on a SAS host, mptsas's no_write_same); the
+# two snapshots must be identical.  Both snapshots are kept in the run
+# directory (sas-names.mptsas.txt, sas-names.mptmq.txt).
 #
 # Documented difference, left out of the comparison: enclosure_identifier.
 # QEMU's model has no SAS Enclosure page; mptsas returns the positive
 # IOCStatus (0x21) from get_enclosure_identifier, which sysfs takes as a
 # length (33 NUL bytes are read); mptmq returns -ENODEV (a read error).
 #
+# Documented difference, not in HOST_ATTRS: debug_level.  It is mptbase's
+# logging bitmask (CONFIG_FUSION_LOGGING); mptmq logs through dynamic debug
+# and has no such file (Documentation/mptmq.rst).
+#
 # Rerun alone: selftests/vm/run.sh --driver mptmq --fixture sas sas_names
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+
+# mptscsih's host attributes (mptscsih_host_attrs) but debug_level.
+HOST_ATTRS="version_fw version_bios version_mpi version_product version_nvdata_persistent
+version_nvdata_default board_name board_assembly board_tracer io_delay device_delay"
 
 # names_snapshot - every name of the current driver's host, host number as H
 # (and, in lsscsi -H -t, the driver's name as DRIVER: it differs by design).
@@ -33,12 +44,17 @@ names_snapshot()
 {
 	local h c o a dev blk v
 	h=$(mpt_host) || return 1
+	for a in $HOST_ATTRS; do
+		{ v=$(<"/sys/class/scsi_host/host$h/$a"); } 2>/dev/null || v="(missing)"
+		echo "host $a=$v"
+	done
 	for dev in /sys/class/scsi_device/"$h":*; do
 		[[ -e $dev ]] || continue
 		blk=$(ls "$dev/device/block" 2>/dev/null)
 		v=$(udevadm test-builtin path_id "/sys/block/$blk" 2>/dev/null |
 		    sed -n 's/^ID_PATH=//p')
-		echo "sdev ${dev##*/"$h":} id_path=$v"
+		echo "sdev ${dev##*/"$h":} id_path=$v" \
+		     "write_zeroes_max_bytes=$(cat "/sys/block/$blk/queue/write_zeroes_max_bytes" 2>/dev/null)"
 	done
 	lsscsi -t "$h" | sed -E "s/^\\[$h:/[H:/; s,/dev/[a-z0-9]+ *$,/dev/X,"
 	lsscsi -H -t | awk -v h="[$h]" '$1 == h { $1 = "[H]"; $2 = "DRIVER"; print }'

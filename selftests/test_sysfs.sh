@@ -9,14 +9,20 @@
 # qemu-mptsas.md sections 4 and 7.2), the limits agree with the SCSI
 # midlayer's own attributes, the multi-value dumps are in debugfs, and
 # modinfo shows the description, version, one alias per supported PCI ID
-# and the msi parameter with its default.
+# and the msi parameter with its default.  The mptscsih names (version_*,
+# board_*, io_delay, device_delay) must read in mptscsih's formats;
+# test_sas_names.sh compares their values with the in-kernel mptsas's.
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # What QEMU's model reports (hw/scsi/mptsas.c, mptconfig.c).
 QEMU_FW=01.50.146.00		# FWVersion 0x01329200
-QEMU_MPI=1.5			# MsgVersion 0x0105
+QEMU_BIOS=00.00.01.00		# IO Unit page 2 BiosVersion 0x00000100, "%02x" each byte
+QEMU_MPI=105			# MsgVersion 0x0105, mptscsih's "%03x"
+QEMU_PRODUCT_NAME="LSISAS1068 A0"	# device 0x0054 revision 0 (mptbase's name)
+QEMU_NVDATA=00h			# SAS IO Unit page 0 NvdataVersion*: 0, "%02xh"
+QEMU_DELAY=00			# SAS IO Unit page 1 missing delays: 0, "%02d"
 QEMU_BOARD="QEMU MPT Fusion"
 QEMU_CHIP="QEMU MPT Fusion"	# ChipName
 QEMU_CHIP_REV=2.5		# ChipRevision
@@ -38,8 +44,9 @@ tm_lun_reset_failed tm_target_reset_failed tm_bus_reset_failed tm_no_reply"
 LIMIT_NAMES="global_credits reply_queue_depth can_queue frame_size max_chain_depth chain_segments
 max_sge sge_bits msi"
 # The single-value attributes (the ABI file), besides the two directories.
-ATTRS=(version_fw version_mpi board_name board_assembly board_tracer chip_name chip_revision
-       product_id ioc_state)
+ATTRS=(version_fw version_bios version_mpi version_product version_nvdata_persistent
+       version_nvdata_default board_name board_assembly board_tracer io_delay device_delay
+       chip_name chip_revision product_id ioc_state)
 
 # attr_is NAME VALUE - host attribute NAME reads exactly VALUE.
 attr_is()
@@ -215,7 +222,7 @@ mpt_load_manifest
 [[ $MPT_DRIVER == mptmq ]] ||
 	ktap_skip_all "mptmq only: $MPT_DRIVER has none of these attributes"
 ktap_print_header
-ktap_set_plan 24
+ktap_set_plan 30
 mpt_require_driver
 HOST=$(mpt_host) || ktap_exit_fail_msg "no SCSI host of mptmq"
 SHOST=/sys/class/scsi_host/host$HOST
@@ -223,7 +230,13 @@ KO=${MPTMQ_KO:-mptmq}
 ktap_print_msg "host$HOST, module $KO"
 
 ktap_check version_fw attr_is version_fw "$QEMU_FW"
+ktap_check version_bios attr_is version_bios "$QEMU_BIOS"
 ktap_check version_mpi attr_is version_mpi "$QEMU_MPI"
+ktap_check version_product attr_is version_product "$QEMU_PRODUCT_NAME"
+ktap_check version_nvdata_persistent attr_is version_nvdata_persistent "$QEMU_NVDATA"
+ktap_check version_nvdata_default attr_is version_nvdata_default "$QEMU_NVDATA"
+ktap_check io_delay attr_is io_delay "$QEMU_DELAY"
+ktap_check device_delay attr_is device_delay "$QEMU_DELAY"
 ktap_check board_name attr_is board_name "$QEMU_BOARD"
 ktap_check board_assembly attr_is board_assembly "$QEMU_ASSEMBLY"
 ktap_check board_tracer attr_is board_tracer "$QEMU_TRACER"

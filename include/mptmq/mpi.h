@@ -539,6 +539,16 @@ struct mpi_manufacturing_page0 {
 };
 static_assert(sizeof(struct mpi_manufacturing_page0) == 76);
 
+/** struct mpi_io_unit_page2 - IO Unit page 2: BIOS version and adapter order */
+struct mpi_io_unit_page2 {
+	struct mpi_config_page_header header; /* 0x00 */
+	__le32	flags;			/* 0x04 */
+	__le32	bios_version;		/* 0x08 */
+	u8	adapter_order[16];	/* 0x0c four {bus, devfn, __le16 flags} */
+	__le32	rsvd1c;			/* 0x1c */
+};
+static_assert(sizeof(struct mpi_io_unit_page2) == 32);
+
 /** struct mpi_config_ext_page_header - header that starts every extended page */
 struct mpi_config_ext_page_header {
 	u8	page_version;		/* 0x00 */

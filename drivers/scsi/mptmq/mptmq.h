@@ -280,6 +280,14 @@ struct mptmq_stats {
  * @chip_revision: Manufacturing page 0 ChipRevision
  * @board_assembly: Manufacturing page 0 BoardAssembly
  * @board_tracer: Manufacturing page 0 BoardTracerNumber
+ * @product: product name from the PCI device and revision, as mptbase
+ *	names it (version_product)
+ * @bios_version: IO Unit page 2 BiosVersion (0 when the page is missing)
+ * @nvdata_persistent: SAS IO Unit page 0 NvdataVersionPersistent (0 on SPI)
+ * @nvdata_default: SAS IO Unit page 0 NvdataVersionDefault (0 on SPI)
+ * @io_missing_delay: SAS IO Unit page 1 IODeviceMissingDelay (0 on SPI)
+ * @device_missing_delay: SAS IO Unit page 1 ReportDeviceMissingDelay in
+ *	seconds (0 on SPI)
  * @geom: SGL geometry: frame size, element size and width
  * @nr_io: I/O frames, which is can_queue
  * @nr_frames: @nr_io plus the internal frames
@@ -326,9 +334,12 @@ struct mptmq_stats {
  * @debugfs: this IOC's debugfs directory
  * @stats: error and recovery counters
  *
- * Lives in the Scsi_Host's private area.  Identity, limits and pools are
- * written during probe only; @state and the internal slots as described in
- * the theory of operation.
+ * Lives in the Scsi_Host's private area.  Limits and pools are written
+ * during probe only; the names from Manufacturing page 0 and @bios_version
+ * at each IOC bring-up (probe and reset); @nvdata_* and the missing delays
+ * by the SAS code under its topology lock each time it reads SAS IO Unit
+ * page 0 or 1 (sysfs reads them without a lock: one value each); @state and
+ * the internal slots as described in the theory of operation.
  */
 struct mptmq_ioc {
 	struct pci_dev		*pdev;
@@ -338,7 +349,7 @@ struct mptmq_ioc {
 	int			irq;
 	bool			msi;
 
-	/* identity, read at probe */
+	/* identity: when each is written, see above */
 	struct mptmq_facts	facts;
 	struct mptmq_port	port;
 	char			board_name[17];
@@ -346,6 +357,12 @@ struct mptmq_ioc {
 	char			chip_revision[9];
 	char			board_assembly[17];
 	char			board_tracer[17];
+	char			product[24];
+	u32			bios_version;
+	u16			nvdata_persistent;	/* written by the SAS code */
+	u16			nvdata_default;
+	u8			io_missing_delay;
+	u16			device_missing_delay;
 
 	/* limits */
 	struct mptmq_sgl_geom	geom;		/* frame size, SGE size and width */

@@ -22,7 +22,7 @@
  * Configuration pages are read through the doorbell while the IOC is being
  * brought up (no FIFO I/O is outstanding then), into one small coherent
  * buffer.  Only the pages the driver shows are read: Manufacturing page 0
- * names the chip and board.
+ * names the chip and board, IO Unit page 2 gives the BIOS version.
  *
  * Once the IOC runs, pages are read through the request FIFO instead
  * (mptmq_config_ext_read(), one internal slot serialised by @cfg_mutex):
@@ -112,8 +112,11 @@ static void mptmq_copy_field(char *dst, size_t size, const u8 *src, size_t len)
 }
 
 /**
- * mptmq_config_read_identity() - read the chip and board names
+ * mptmq_config_read_identity() - read the chip and board names, BIOS version
  * @ioc: the IOC, OPERATIONAL, no FIFO I/O outstanding
+ *
+ * The BIOS version (IO Unit page 2, as mptbase reads it for version_bios)
+ * stays 0 when the IOC has no such page; that is not an error.
  *
  * Context: process context, @ioc->ioc_mutex held.
  * Return: 0 or a negative errno (the names stay empty).
@@ -121,9 +124,17 @@ static void mptmq_copy_field(char *dst, size_t size, const u8 *src, size_t len)
 int mptmq_config_read_identity(struct mptmq_ioc *ioc)
 {
 	const struct mpi_manufacturing_page0 *p = ioc->cfg_buf;
+	const struct mpi_io_unit_page2 *io2 = ioc->cfg_buf;
 	int len;
 
 	lockdep_assert_held(&ioc->ioc_mutex);
+	len = mptmq_config_read(ioc, MPI_CONFIG_PAGETYPE_IO_UNIT, 2);
+	/* BiosVersion ends at 0x0c: a shorter page does not carry it. */
+	if (len >= (int)offsetofend(struct mpi_io_unit_page2, bios_version))
+		ioc->bios_version = le32_to_cpu(io2->bios_version);
+	else
+		dev_dbg(&ioc->pdev->dev, "no IO Unit page 2 (%d): BIOS version unknown\n", len);
+
 	len = mptmq_config_read(ioc, MPI_CONFIG_PAGETYPE_MANUFACTURING, 0);
 	if (len < (int)sizeof(*p))
 		return len < 0 ? len : -EPROTO;

@@ -36,6 +36,50 @@ static const char *mptmq_chip(unsigned short device)
 	}
 }
 
+/*
+ * Product names with the silicon revision, as mptbase's
+ * mpt_get_product_name() gives them for version_product (Linux
+ * drivers/message/fusion/mptbase.c); any other revision, and the parts
+ * mptbase does not name, get "LSI" and the chip name.
+ */
+static const struct mptmq_product {
+	unsigned short	device;
+	u8		revision;
+	const char	*name;
+} mptmq_products[] = {
+	{ 0x0030, 0x00, "LSI53C1030 A0" },	{ 0x0030, 0x01, "LSI53C1030 B0" },
+	{ 0x0030, 0x03, "LSI53C1030 B1" },	{ 0x0030, 0x07, "LSI53C1030 B2" },
+	{ 0x0030, 0x08, "LSI53C1030 C0" },	{ 0x0030, 0x80, "LSI53C1030T A0" },
+	{ 0x0030, 0x83, "LSI53C1030T A2" },	{ 0x0030, 0x87, "LSI53C1030T A3" },
+	{ 0x0030, 0xc1, "LSI53C1020A A1" },
+	{ 0x0040, 0x03, "LSI53C1035 A2" },	{ 0x0040, 0x04, "LSI53C1035 B0" },
+	{ 0x0050, 0x00, "LSISAS1064 A1" },	{ 0x0050, 0x01, "LSISAS1064 A2" },
+	{ 0x0050, 0x02, "LSISAS1064 A3" },	{ 0x0050, 0x03, "LSISAS1064 A4" },
+	{ 0x0054, 0x00, "LSISAS1068 A0" },	{ 0x0054, 0x01, "LSISAS1068 B0" },
+	{ 0x0054, 0x02, "LSISAS1068 B1" },
+	{ 0x0056, 0x00, "LSISAS1064E A0" },	{ 0x0056, 0x01, "LSISAS1064E B0" },
+	{ 0x0056, 0x02, "LSISAS1064E B1" },	{ 0x0056, 0x04, "LSISAS1064E B2" },
+	{ 0x0056, 0x08, "LSISAS1064E B3" },
+	{ 0x0058, 0x00, "LSISAS1068E A0" },	{ 0x0058, 0x01, "LSISAS1068E B0" },
+	{ 0x0058, 0x02, "LSISAS1068E B1" },	{ 0x0058, 0x04, "LSISAS1068E B2" },
+	{ 0x0058, 0x08, "LSISAS1068E B3" },
+};
+
+static void mptmq_set_product(struct mptmq_ioc *ioc)
+{
+	struct pci_dev *pdev = ioc->pdev;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mptmq_products); i++) {
+		if (mptmq_products[i].device == pdev->device &&
+		    mptmq_products[i].revision == pdev->revision) {
+			strscpy(ioc->product, mptmq_products[i].name, sizeof(ioc->product));
+			return;
+		}
+	}
+	snprintf(ioc->product, sizeof(ioc->product), "LSI%s", mptmq_chip(pdev->device));
+}
+
 static const char *mptmq_info(struct Scsi_Host *shost)
 {
 	return shost_to_ioc(shost)->info;
@@ -137,6 +181,7 @@ static void mptmq_set_limits(struct mptmq_ioc *ioc)
 	shost->max_lun = 256;
 	shost->this_id = ioc->port.scsi_id < shost->max_id ? ioc->port.scsi_id : -1;
 	shost->unique_id = pci_dev_id(ioc->pdev);
+	mptmq_set_product(ioc);
 
 	snprintf(ioc->info, sizeof(ioc->info),
 		 "LSI %s%s%s, FW %u.%u.%u.%u, MPI %u.%u",
@@ -223,6 +268,15 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = mptmq_sas_attach(ioc);
 	if (ret)
 		goto stop_ioc;
+	/*
+	 * No WRITE SAME: mptspi sets this for VMware's "LSI Logic Parallel"
+	 * (subsystem vendor 0x15AD), whose emulation does not implement
+	 * WRITE SAME properly; mptsas sets it in its host template, for every
+	 * SAS host.  mptmq does the same per port type, so both keep what
+	 * the in-kernel driver of that controller gives (the sd layer then
+	 * never sends WRITE SAME, e.g. for write-zeroes).
+	 */
+	shost->no_write_same = ioc->sas || pdev->subsystem_vendor == PCI_VENDOR_ID_VMWARE;
 	ret = scsi_add_host(shost, &pdev->dev);
 	if (ret)
 		goto stop_ioc;

@@ -580,6 +580,11 @@ static int mptmq_sas_refresh(struct mptmq_ioc *ioc, bool force)
 	}
 	memcpy(sas->io0, sas->buf, len);
 	sas->io0_len = len;
+	/* version_nvdata_*: mptsas takes them from each page 0 it reads, too. */
+	if (len >= (int)offsetofend(struct mpi_sas_io_unit_page0, nvdata_version_persistent)) {
+		WRITE_ONCE(ioc->nvdata_persistent, le16_to_cpu(pg->nvdata_version_persistent));
+		WRITE_ONCE(ioc->nvdata_default, le16_to_cpu(pg->nvdata_version_default));
+	}
 	n = min_t(unsigned int, mptmq_sas_io_unit0_phys(pg, len), MPTMQ_SAS_MAX_PHYS);
 
 	if (!sas->num_phys) {
@@ -850,8 +855,12 @@ bool mptmq_sas_start(struct mptmq_ioc *ioc)
 	mutex_lock(&sas->lock);
 	sas->started = true;
 	p1 = sas->buf;
-	if (mptmq_sas_read(sas, MPI_CONFIG_EXTPAGETYPE_SAS_IO_UNIT, 1, 0) >= (int)sizeof(*p1))
+	if (mptmq_sas_read(sas, MPI_CONFIG_EXTPAGETYPE_SAS_IO_UNIT, 1, 0) >= (int)sizeof(*p1)) {
 		sas->missing_delay = mptmq_sas_missing_delay(p1->report_device_missing_delay);
+		/* io_delay and device_delay: the raw IO delay, the decoded report delay */
+		WRITE_ONCE(ioc->io_missing_delay, p1->io_device_missing_delay);
+		WRITE_ONCE(ioc->device_missing_delay, sas->missing_delay);
+	}
 	mutex_unlock(&sas->lock);
 	if (mptmq_sas_refresh(ioc, true))
 		dev_warn(&ioc->pdev->dev, "cannot read the SAS topology: no devices until the next poll\n");

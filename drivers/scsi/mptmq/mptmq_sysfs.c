@@ -3,6 +3,13 @@
  * mptmq: sysfs host attributes - identity, state, limits and counters, one
  * value per file (the multi-value dumps are in debugfs, mptmq_eh.c).
  * Documented in Documentation/ABI/testing/sysfs-class-scsi_host-mptmq.
+ *
+ * The version_* and board_* files, io_delay and device_delay carry the
+ * names and formats of the in-kernel mptscsih (mptscsih_host_attrs, Linux
+ * drivers/message/fusion/mptscsih.c), so scripts written for mptsas and
+ * mptspi read the same text.  Its debug_level is left out: it is mptbase's
+ * logging bitmask (CONFIG_FUSION_LOGGING); mptmq logs through dynamic
+ * debug and has no such mask to show or set.
  */
 #include <linux/device.h>
 #include <linux/gfp.h>
@@ -26,13 +33,54 @@ static ssize_t version_fw_show(struct device *dev, struct device_attribute *attr
 }
 static DEVICE_ATTR_RO(version_fw);
 
+/* IO Unit page 2 BiosVersion, four hexadecimal bytes, major first */
+static ssize_t version_bios_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	u32 v = dev_to_ioc(dev)->bios_version;
+
+	return sysfs_emit(buf, "%02x.%02x.%02x.%02x\n", v >> 24, (v >> 16) & 0xff,
+			  (v >> 8) & 0xff, v & 0xff);
+}
+static DEVICE_ATTR_RO(version_bios);
+
+/* IOCFacts MsgVersion as mptscsih prints it: "105" for MPI 1.5 */
 static ssize_t version_mpi_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	u16 v = dev_to_ioc(dev)->facts.msg_version;
-
-	return sysfs_emit(buf, "%u.%u\n", v >> 8, v & 0xff);
+	return sysfs_emit(buf, "%03x\n", dev_to_ioc(dev)->facts.msg_version);
 }
 static DEVICE_ATTR_RO(version_mpi);
+
+static ssize_t version_product_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", dev_to_ioc(dev)->product);
+}
+static DEVICE_ATTR_RO(version_product);
+
+static ssize_t version_nvdata_persistent_show(struct device *dev, struct device_attribute *attr,
+					      char *buf)
+{
+	return sysfs_emit(buf, "%02xh\n", READ_ONCE(dev_to_ioc(dev)->nvdata_persistent));
+}
+static DEVICE_ATTR_RO(version_nvdata_persistent);
+
+static ssize_t version_nvdata_default_show(struct device *dev, struct device_attribute *attr,
+					   char *buf)
+{
+	return sysfs_emit(buf, "%02xh\n", READ_ONCE(dev_to_ioc(dev)->nvdata_default));
+}
+static DEVICE_ATTR_RO(version_nvdata_default);
+
+static ssize_t io_delay_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%02u\n", READ_ONCE(dev_to_ioc(dev)->io_missing_delay));
+}
+static DEVICE_ATTR_RO(io_delay);
+
+static ssize_t device_delay_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%02u\n", READ_ONCE(dev_to_ioc(dev)->device_missing_delay));
+}
+static DEVICE_ATTR_RO(device_delay);
 
 static ssize_t board_name_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
@@ -184,11 +232,19 @@ static const struct attribute_group mptmq_counter_group = {
 };
 
 static struct attribute *mptmq_host_attrs[] = {
+	/* mptscsih's names, in its order */
 	&dev_attr_version_fw.attr,
+	&dev_attr_version_bios.attr,
 	&dev_attr_version_mpi.attr,
+	&dev_attr_version_product.attr,
+	&dev_attr_version_nvdata_persistent.attr,
+	&dev_attr_version_nvdata_default.attr,
 	&dev_attr_board_name.attr,
 	&dev_attr_board_assembly.attr,
 	&dev_attr_board_tracer.attr,
+	&dev_attr_io_delay.attr,
+	&dev_attr_device_delay.attr,
+	/* mptmq's own */
 	&dev_attr_chip_name.attr,
 	&dev_attr_chip_revision.attr,
 	&dev_attr_product_id.attr,
