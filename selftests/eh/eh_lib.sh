@@ -318,3 +318,18 @@ inflight()
 	done
 	echo "$n"
 }
+
+# eh_wait_fio_end PID WHAT - wait at most 30 s for the fio job PID to end
+# after WHAT happened ("the removal", "the unplug"); its exit status is left
+# in EH_FIO_RC.  Fails (with a message) when it is still running then.
+eh_wait_fio_end()
+{
+	local deadline=$((SECONDS + 30))
+
+	EH_FIO_RC=0
+	while kill -0 "$1" 2>/dev/null; do
+		((SECONDS < deadline)) || { echo "fio still running 30 s after $2"; return 1; }
+		sleep 0.2
+	done
+	wait "$1" || EH_FIO_RC=$?
+}

@@ -34,12 +34,9 @@ unplug()
 
 fio_ends()
 {
-	local deadline=$((SECONDS + 30)) rc=0
-	while kill -0 "$FIO" 2>/dev/null; do
-		((SECONDS < deadline)) || { echo "fio still running 30 s after the unplug"; return 1; }
-		sleep 0.2
-	done
-	wait "$FIO" || rc=$?
+	local rc
+	eh_wait_fio_end "$FIO" "the unplug" || return 1
+	rc=$EH_FIO_RC
 	grep -E 'err=|error' /tmp/hp-fio.out | head -n 6
 	echo "fio ended with status $rc, $(($(ms_now) - T_UNPLUG)) ms after device_del"
 }

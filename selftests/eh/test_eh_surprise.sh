@@ -21,12 +21,9 @@ DIR=$(dirname "$0")
 
 fio_fails_promptly()
 {
-	local deadline=$((SECONDS + 30)) rc=0
-	while kill -0 "$FIO" 2>/dev/null; do
-		((SECONDS < deadline)) || { echo "fio still running 30 s after the removal"; return 1; }
-		sleep 0.2
-	done
-	wait "$FIO" || rc=$?
+	local rc
+	eh_wait_fio_end "$FIO" "the removal" || return 1
+	rc=$EH_FIO_RC
 	echo "fio ended with status $rc $(($(ms_now) - T0)) ms after the removal"
 	((rc != 0)) || { echo "fio saw no error from a removed device"; return 1; }
 	echo "ioc_state: '$(eh_ioc_state)'"
