@@ -16,7 +16,7 @@ Run one alone: selftests/model/test_sas_events.py added_removed
 import struct
 import sys
 
-from mptmodel import (Model, check, run, DATA, F_EVENT_NOTIFY, F_SAS_IOUNIT_CONTROL)
+from mptmodel import (Model, check, run, DATA, REQ_FRAMES, SENSE, F_EVENT_NOTIFY, F_SAS_IOUNIT_CONTROL)
 
 A_BIT = 0x80000000
 EVENT_SAS_DEVICE_STATUS_CHANGE = 0x0F
@@ -55,6 +55,12 @@ def plug(m):
               **{"scsi-id": 3}, lun=0, wwn=WWN3)
 
 
+def discovery(m):
+    """Let the model's discovery time pass (virtual clock): it posts a
+    device status event 500 ms after the page change and the link event."""
+    m.step(600 * 1000 * 1000)
+
+
 def sas_event(m, word, ctx):
     f = m.frame_of(word)
     check(f[3] == F_EVENT_NOTIFY, "not an event reply: %s" % f.hex())
@@ -73,7 +79,10 @@ def sas_event(m, word, ctx):
 def added_removed(m):
     ctx = events_on(m)
     plug(m)
-    words = m.replies(want=2)
+    words = m.replies(wait=0.2)
+    check(len(words) == 1, "not just the link event at once after device_add: %r" % words)
+    discovery(m)
+    words += m.replies(want=1)
     check(len(words) == 2, "not two events after device_add: %r" % words)
     # First the phy's link comes up (SAS_PHY_LINK_STATUS, 3.0 Gbps now).
     f = m.frame_of(words[0])
@@ -87,6 +96,7 @@ def added_removed(m):
     ctx2 = m.tur(target=3)                      # the new disk answers
     check(m.replies(want=1), "no reply from the added disk")
     m.qmp_cmd("device_del", id="d3")
+    discovery(m)
     words = m.replies()
     check(len(words) == 1, "no event after device_del: %r" % words)
     ev = sas_event(m, words[0], ctx)
@@ -137,6 +147,7 @@ def pages_follow_events(m):
     ctx = events_on(m)
     check(phy_view(m, 3) is None, "phy 3 shows a device before device_add")
     plug(m)
+    discovery(m)
     check(len(m.replies(want=2)) == 2, "no events after device_add")
     # The model notes what the phy page says at the moment it posts ADDED.
     check(any("ADDED: target 3" in n and "phy 3 AttachedDevHandle now 0x000c" in n
@@ -148,6 +159,7 @@ def pages_follow_events(m):
     check(v is not None and v[:7] == (12, WWN3, 3, 12, 3, 0, 0x401) and v[7] & 3 == 3,
           "phy 3 after device_add: %r" % (v,))
     m.qmp_cmd("device_del", id="d3")
+    discovery(m)
     words = m.replies()
     check(len(words) == 1 and sas_event(m, words[0], ctx)[2] == 0x04, "no NOT_RESPONDING")
     check(any("NOT_RESPONDING: target 3" in n and "phy 3 AttachedDevHandle now 0x0000" in n
@@ -171,6 +183,21 @@ def remove_device_control(m):
     check(m.state() == 0x20000000, "IOC left OPERATIONAL")
 
 
+def hipri_queue(m):
+    """A request posted to the high priority request queue (mpi.h 48h) is
+    run: Linux mptsas sends the target reset of a NOT_RESPONDING disk
+    there (mpt_put_msg_frame_hi_pri); stock QEMU drops the write."""
+    ctx = m.next_ctx()
+    cdb = bytes(16)                             # TEST UNIT READY
+    frame = struct.pack("<BBBBBBBBI8sI16sII", 0, 0, 0, 0x00, 6, 32, 0, 0, ctx,
+                        bytes(8), 0, cdb, 0, SENSE) + struct.pack("<II", 0xD1 << 24, 0)
+    addr = REQ_FRAMES + 7 * 512
+    m.wmem(addr, frame)
+    m.wr(0x48, addr)
+    words = m.replies(want=1)
+    check(words == [ctx], "no context reply for the request on 48h: %r" % words)
+
+
 def no_event_when_off(m):
     """Events not enabled (no EventNotification Switch=1): nothing sent."""
     plug(m)
@@ -182,6 +209,7 @@ TESTS = {
     "added_removed": with_model(added_removed),
     "pages_follow_events": with_model(pages_follow_events),
     "remove_device_control": with_model(remove_device_control),
+    "hipri_queue": with_model(hipri_queue),
     "no_event_when_off": with_model(no_event_when_off),
 }
 
