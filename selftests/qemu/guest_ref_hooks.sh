@@ -166,6 +166,17 @@ s_surprise_removed()
 	acted x-surprise-removed
 }
 
+# ftrace_dump WHAT - with REF_FTRACE=1: which traced functions ran (caller
+# and callee, counted) since the last dump, then clear the buffer.
+ftrace_dump()
+{
+	local tr=/sys/kernel/tracing
+	[[ -n ${REF_FTRACE:-} && -r $tr/trace ]] || return 0
+	grep -v '^#' $tr/trace | awk '{print $NF, $(NF-1)}' | sort | uniq -c | sort -rn | head -n 40 |
+		sed "s/^/# ref $SCEN: ftrace ($1): /"
+	echo >$tr/trace
+}
+
 s_sas_hotplug()
 {
 	# The model's events must make the driver add and remove the disk
@@ -192,17 +203,17 @@ s_sas_hotplug()
 	else
 		say "disk sas:$wwn NOT added within 60 s"
 	fi
-	if [[ -n ${REF_FTRACE:-} && -r $tr/trace ]]; then
-		grep -v '^#' $tr/trace | awk '{print $NF, $(NF-1)}' | sort | uniq -c | sort -rn | head -n 40 |
-			sed "s/^/# ref $SCEN: ftrace: /"
-		echo nop >$tr/current_tracer
-	fi
+	ftrace_dump added
 	qmp_cmd '{"execute":"device_del","arguments":{"id":"hp7"}}' >/dev/null || return 1
 	t0=$SECONDS
 	if ((added)) && wait_for 60 bash -c "! lsscsi -t | grep -q 'sas:$wwn'"; then
 		removed=1
 		say "disk removed after $((SECONDS - t0)) s"
+	else
+		say "disk sas:$wwn NOT removed within 60 s"
 	fi
+	ftrace_dump removed
+	[[ -n ${REF_FTRACE:-} && -w $tr/current_tracer ]] && echo nop >$tr/current_tracer
 	say "sas_end_devices now $(find /sys/class/sas_end_device -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
 	acted sas-event && ((added && removed))
 }
