@@ -311,6 +311,24 @@ class Model:
         return self.rmem((word << 1) & 0xffffffff, 64)
 
 
+def with_model(fn, props="", started=True):
+    """A test of TESTS: FN(model) on a fresh device with PROPS; when STARTED,
+    the IOC is initialised first and the disk's power-on UNIT ATTENTION
+    taken (a TEST UNIT READY), so FN starts from an operational IOC."""
+    def wrapped():
+        m = Model(props)
+        try:
+            if started:
+                m.ioc_init()
+                m.tur()
+                m.replies()
+            fn(m)
+        finally:
+            m.close()
+    wrapped.__name__ = fn.__name__
+    return wrapped
+
+
 def run(tests, argv):
     """Run the named tests of TESTS (dict name -> function(Model)) or all;
     print KTAP; exit 1 if any failed."""

@@ -9,25 +9,12 @@ Run one alone: selftests/model/test_hooks.py hostile_duplicate
 import struct
 import sys
 
-from mptmodel import (Model, Fail, check, run, DOORBELL, INTSTAT, HIS_REPLY,
-                      READY, OPERATIONAL, FAULT, REPLY_FRAMES, REPLY_SIZE,
-                      F_PORT_ENABLE, F_TM, SENSE)
+from mptmodel import (with_model, Model, Fail, check, run, DOORBELL, INTSTAT,
+                      HIS_REPLY, READY, OPERATIONAL, FAULT, REPLY_FRAMES,
+                      REPLY_SIZE, F_PORT_ENABLE, F_TM, SENSE)
 
 A_BIT = 0x80000000
 
-
-def with_model(fn, props=""):
-    def wrapped():
-        m = Model(props)
-        try:
-            m.ioc_init()
-            m.tur()             # takes the disk's power-on UNIT ATTENTION
-            m.replies()
-            fn(m)
-        finally:
-            m.close()
-    wrapped.__name__ = fn.__name__
-    return wrapped
 
 
 def surprise_removed(m):

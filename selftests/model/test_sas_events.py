@@ -16,7 +16,8 @@ Run one alone: selftests/model/test_sas_events.py added_removed
 import struct
 import sys
 
-from mptmodel import (Model, check, run, DATA, REQ_FRAMES, SENSE, F_EVENT_NOTIFY, F_SAS_IOUNIT_CONTROL)
+from mptmodel import (with_model, Model, check, run, DATA, REQ_FRAMES, SENSE,
+                      F_EVENT_NOTIFY, F_SAS_IOUNIT_CONTROL)
 
 A_BIT = 0x80000000
 EVENT_SAS_DEVICE_STATUS_CHANGE = 0x0F
@@ -26,19 +27,6 @@ F_CONFIG = 0x04
 # mpi_cnfg.h: extended page types (PageType 0x0F + ExtPageType).
 EXT_SAS_IO_UNIT, EXT_SAS_DEVICE, EXT_SAS_PHY = 0x10, 0x12, 0x13
 
-
-def with_model(fn):
-    def wrapped():
-        m = Model()
-        try:
-            m.ioc_init()
-            m.tur()
-            m.replies()
-            fn(m)
-        finally:
-            m.close()
-    wrapped.__name__ = fn.__name__
-    return wrapped
 
 
 def events_on(m, on=True):

@@ -11,19 +11,9 @@ Run one alone: selftests/model/test_strict.py sense_width
 import struct
 import sys
 
-from mptmodel import (Model, check, run, FAULT, READY, OPERATIONAL, SENSE,
-                      REPLY_FRAMES, F_MUR, DOORBELL, REQ_POST)
+from mptmodel import (with_model, Model, check, run, FAULT, READY, OPERATIONAL,
+                      SENSE, REPLY_FRAMES, F_MUR, DOORBELL, REQ_POST)
 
-
-def with_model(fn, props=""):
-    def wrapped():
-        m = Model(props)
-        try:
-            fn(m)
-        finally:
-            m.close()
-    wrapped.__name__ = fn.__name__
-    return wrapped
 
 
 def bad_read(m, **kw):
@@ -113,13 +103,13 @@ def strict_off(m):
 
 
 TESTS = {
-    "sense_width": with_model(sense_width),
-    "sense_window": with_model(sense_window),
-    "not_operational": with_model(not_operational),
-    "request_window": with_model(request_window),
-    "reply_window": with_model(reply_window),
-    "fault_halted": with_model(fault_halted),
-    "strict_off": with_model(strict_off, ",x-strict=off"),
+    "sense_width": with_model(sense_width, started=False),
+    "sense_window": with_model(sense_window, started=False),
+    "not_operational": with_model(not_operational, started=False),
+    "request_window": with_model(request_window, started=False),
+    "reply_window": with_model(reply_window, started=False),
+    "fault_halted": with_model(fault_halted, started=False),
+    "strict_off": with_model(strict_off, ",x-strict=off", started=False),
 }
 
 if __name__ == "__main__":
