@@ -74,7 +74,11 @@
  * **Locking.**  @ioc_mutex serialises the doorbell handshake, bring-up and
  * IOC reset; it is never taken on the I/O path or in interrupt context.
  * @tm_mutex serialises task management (midlayer EH and SG_SCSI_RESET may
- * race).  @cfg_mutex serialises Config requests through the FIFO (the
+ * race).  Each task management request advances @tm_gen (under
+ * @tm_mutex, with a full barrier before it is posted) and every command
+ * records @tm_gen when it is posted: the check after a reset of a nexus
+ * looks only at commands posted before the reset went out, since an
+ * SG_SCSI_RESET does not stop new I/O to the nexus.  @cfg_mutex serialises Config requests through the FIFO (the
  * SAS topology code reads pages while I/O runs).  The submit path takes no
  * lock: one 32-bit MMIO write posts a frame.  @reply_lock (a spinlock,
  * taken with interrupts off) serialises every drain of the reply FIFO -
@@ -145,6 +149,7 @@ struct mptmq_cmd {
 	unsigned long	flags;
 #define MPTMQ_CMD_INFLIGHT	0	/* posted to the IOC, not yet completed */
 	u32		data_length;	/* DataLength sent; <= scsi_bufflen() */
+	unsigned int	tm_gen;		/* @tm_gen of its IOC when it was posted */
 };
 
 /* Events queued between the interrupt handler and the event work */
@@ -311,6 +316,7 @@ struct mptmq_stats {
  * @resetting_since: jiffies when the state last became RESETTING
  * @ioc_mutex: serialises the doorbell handshake, bring-up and IOC reset
  * @tm_mutex: serialises task management
+ * @tm_gen: task management requests posted (written under @tm_mutex)
  * @internal: the internal request slots
  * @cfg_mutex: serialises Config requests through the FIFO (CONFIG slot)
  * @events_on: the IOC accepted EventNotification
@@ -391,6 +397,7 @@ struct mptmq_ioc {
 	unsigned long		resetting_since;
 	struct mutex		ioc_mutex;	/* handshake, bring-up, reset */
 	struct mutex		tm_mutex;	/* one task management at a time */
+	unsigned int		tm_gen;
 	struct mptmq_internal	internal[MPTMQ_NR_INTERNAL];
 	struct mutex		cfg_mutex;	/* Config requests through the FIFO */
 	bool			events_on;

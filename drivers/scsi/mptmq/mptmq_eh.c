@@ -72,6 +72,7 @@ struct mptmq_tm_result {
 	u16	ioc_status;
 	u8	response_code;
 	u32	termination_count;
+	unsigned int gen;	/* @ioc->tm_gen of this request */
 };
 
 static int mptmq_tm_slot_get(struct mptmq_ioc *ioc)
@@ -165,6 +166,10 @@ static int mptmq_issue_tm(struct mptmq_ioc *ioc, struct scsi_device *sdev, u8 ty
 	req->task_msg_context = cpu_to_le32(task_context);
 
 	trace_mptmq_tm(ioc, sdev, type, task_context, 0xffff);
+	res->gen = ioc->tm_gen + 1;
+	WRITE_ONCE(ioc->tm_gen, res->gen);
+	/* Commands posted from now on record the new generation. */
+	smp_mb();
 	mptmq_post_internal(ioc, slot);
 	left = wait_for_completion_timeout(&in->done, msecs_to_jiffies(MPTMQ_TM_TIMEOUT_MS));
 	if (!left) {
@@ -206,6 +211,7 @@ struct mptmq_inflight_match {
 	struct scsi_device	*sdev;		/* this LUN, or */
 	unsigned int		channel;	/* this target (id >= 0) or bus */
 	int			id;
+	unsigned int		gen;		/* the reset's tm_gen */
 	unsigned int		count;
 };
 
@@ -213,8 +219,10 @@ static bool mptmq_count_inflight(struct scsi_cmnd *scmd, void *data)
 {
 	struct mptmq_inflight_match *m = data;
 	struct scsi_device *sdev = scmd->device;
+	struct mptmq_cmd *cmd = scsi_cmd_priv(scmd);
 
-	if (!test_bit(MPTMQ_CMD_INFLIGHT, &((struct mptmq_cmd *)scsi_cmd_priv(scmd))->flags))
+	/* Posted after the reset went out: not the reset's to terminate. */
+	if (!test_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags) || (int)(cmd->tm_gen - m->gen) >= 0)
 		return true;
 	if (m->sdev ? sdev == m->sdev :
 	    sdev->channel == m->channel && (m->id < 0 || sdev->id == m->id))
@@ -290,6 +298,7 @@ static int mptmq_reset_nexus(struct scsi_cmnd *scmd, u8 type, atomic_t *counter,
 	sdev_printk(KERN_INFO, sdev, "%s\n", mptmq_tm_name(type));
 	if (mptmq_issue_tm(ioc, sdev, type, 0, &res))
 		return FAILED;
+	m->gen = res.gen;
 	left = mptmq_still_inflight(ioc, m);
 	if (left) {
 		sdev_printk(KERN_WARNING, sdev, "%s: %u commands still held by the IOC\n",

@@ -170,6 +170,7 @@ mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scm
 	rcu_read_lock();
 	switch (mptmq_state(ioc)) {
 	case MPTMQ_STATE_RUNNING:
+		cmd->tm_gen = READ_ONCE(ioc->tm_gen);
 		set_bit(MPTMQ_CMD_INFLIGHT, &cmd->flags);
 		trace_mptmq_submit(ioc, scmd, tag, nseg);
 		/* writel orders the frame's coherent-memory stores before the post. */
