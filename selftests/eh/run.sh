@@ -116,7 +116,7 @@ result()
 # run_group GROUP TEST... - boot one VM and run TEST... in it.
 run_group()
 {
-	local group=$1 rc=0 t line watcher mem=$VM_MEM iommu=$VM_IOMMU
+	local group=$1 rc=0 t line mem=$VM_MEM iommu=$VM_IOMMU
 	shift
 	if [[ $group == model || $group == bigmem ]] && [[ ${VM_QEMU:-stock} != test ]]; then
 		for t in "$@"; do
@@ -133,13 +133,11 @@ run_group()
 	cp "$VM_TREE"/selftests/{lib.sh,run_tests.sh} "$EH_DIR"/eh_lib.sh \
 	   "$EH_DIR"/test_eh_*.sh "$VM_RUNDIR/selftests/"
 	echo "timeout=${EH_TEST_TIMEOUT:-480}" >"$VM_RUNDIR/selftests/settings"
-	VM_QEMU_EXTRA=(-qmp "unix:$VM_RUNDIR/qmp.sock,server=on,wait=off")
-	python3 "$EH_DIR/qmp-watch.py" "$VM_RUNDIR" "$((VM_TIMEOUT + 30))" &
-	watcher=$!
+	VM_QEMU_EXTRA=()
+	vm_qmp_watch_start
 	echo "# eh: VM $group ($VM_KVER, $VM_DRIVER, msi $VM_MSI): $*; results in $VM_RUNDIR"
 	vm_run bash "$VM_RUNDIR/selftests/run_tests.sh" "${@/#/eh_}" || rc=$?
-	kill "$watcher" 2>/dev/null
-	wait "$watcher" 2>/dev/null
+	vm_qmp_watch_stop
 	echo "# eh: VM $group finished in ${VM_ELAPSED}s, status $rc"
 	sed 's/^/    /' "$VM_RUNDIR/results.ktap" 2>/dev/null
 	for t in "$@"; do

@@ -36,7 +36,7 @@ FAILED=0
 # run_vm GROUPNAME SCENARIO... - one VM on the test QEMU running them.
 run_vm()
 {
-	local group=$1 rc=0 watcher s line
+	local group=$1 rc=0 s line
 	shift
 	vm_rundir_new "$VM_OUT/qemu/ref-hooks-$VM_KVER-$VM_DRIVER-$group"
 	vm_add_disk d0 raw 0 0 16M
@@ -44,13 +44,11 @@ run_vm()
 	mkdir "$VM_RUNDIR/selftests"
 	cp "$VM_SELFTESTS/lib.sh" "$VM_SELFTESTS/eh/eh_lib.sh" "$HERE/guest_ref_hooks.sh" \
 	   "$VM_RUNDIR/selftests/"
-	VM_QEMU_EXTRA=(-qmp "unix:$VM_RUNDIR/qmp.sock,server=on,wait=off")
-	python3 "$VM_SELFTESTS/eh/qmp-watch.py" "$VM_RUNDIR" "$((VM_TIMEOUT + 30))" &
-	watcher=$!
+	VM_QEMU_EXTRA=()
+	vm_qmp_watch_start
 	echo "# ref-hooks: VM $group ($VM_KVER, $VM_DRIVER, QEMU test): $*"
 	vm_run bash "$VM_RUNDIR/selftests/guest_ref_hooks.sh" "$@" || rc=$?
-	kill "$watcher" 2>/dev/null
-	wait "$watcher" 2>/dev/null
+	vm_qmp_watch_stop
 	grep '^# ref ' "$VM_RUNDIR/guest.log" 2>/dev/null
 	grep -h 'mptsas-strict: violation' "$VM_RUNDIR/qemu.log" 2>/dev/null |
 		sed -E 's/(: violation: [a-z-]+): .*/\1/' | sort | uniq -c | sed 's/^ */# strict: /'

@@ -47,7 +47,7 @@ usage()
 
 main()
 {
-	local series=6.1 name="" ko="" tests=() rc=0 fixture=suite watcher=""
+	local series=6.1 name="" ko="" tests=() rc=0 fixture=suite
 
 	while (($#)); do
 		case $1 in
@@ -107,19 +107,14 @@ main()
 	suite) vm_suite_disks ;;
 	sas)
 		vm_sas_disks
-		VM_QEMU_EXTRA+=(-qmp "unix:$VM_RUNDIR/qmp.sock,server=on,wait=off")
-		python3 "$VM_SELFTESTS/eh/qmp-watch.py" "$VM_RUNDIR" "$((VM_TIMEOUT + 30))" &
-		watcher=$!
+		vm_qmp_watch_start
 		;;
 	*) echo "unknown fixture $fixture" >&2; usage ;;
 	esac
 	vm_suite_snapshot
 	vm_log "$name: booting, results in $VM_RUNDIR"
 	vm_run bash "$VM_RUNDIR/selftests/run_tests.sh" "${tests[@]}" || rc=$?
-	if [[ -n $watcher ]]; then
-		kill "$watcher" 2>/dev/null || true
-		wait "$watcher" 2>/dev/null || true	# 143 when the kill ended it
-	fi
+	vm_qmp_watch_stop
 	vm_log "$name: VM finished in ${VM_ELAPSED}s, status $rc (QEMU: $VM_QEMU)"
 	# The test build says when a driver broke a rule real firmware enforces.
 	if [[ $VM_QEMU == test ]] && grep -q 'mptsas-strict: violation' "$VM_RUNDIR/qemu.log"; then

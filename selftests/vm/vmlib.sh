@@ -426,6 +426,25 @@ vm_qemu_args()
 	VM_ARGS+=("${VM_DISK_ARGS[@]}" "${VM_QEMU_EXTRA[@]}")
 }
 
+# vm_qmp_watch_start - give the next vm_run a QMP socket in $VM_RUNDIR and
+# start eh/qmp-watch.py on it (it relays QMP requests the guest writes into
+# the run directory, and logs events); VM_TIMEOUT must be set.
+# vm_qmp_watch_stop ends it after vm_run.
+vm_qmp_watch_start()
+{
+	VM_QEMU_EXTRA+=(-qmp "unix:$VM_RUNDIR/qmp.sock,server=on,wait=off")
+	python3 "$VM_SELFTESTS/eh/qmp-watch.py" "$VM_RUNDIR" "$((VM_TIMEOUT + 30))" &
+	VM_QMP_WATCHER=$!
+}
+
+vm_qmp_watch_stop()
+{
+	[[ -n ${VM_QMP_WATCHER:-} ]] || return 0
+	kill "$VM_QMP_WATCHER" 2>/dev/null || true
+	wait "$VM_QMP_WATCHER" 2>/dev/null || true	# 143 when the kill ended it
+	VM_QMP_WATCHER=""
+}
+
 # vm_run CMD [ARG...] - boot the VM, run CMD (in the tree's top directory,
 # with VM_GUEST_ENV, MPT_MANIFEST and MPTMQ_TREE exported) inside it, power
 # off.
