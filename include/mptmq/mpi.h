@@ -849,4 +849,120 @@ struct mpi_task_mgmt_reply {
 };
 static_assert(sizeof(struct mpi_task_mgmt_reply) == 24);
 
+/* ------------------------------------------------------------------ */
+/* SAS IO Unit Control and SMP pass-through (mpi_sas.h, MPI 1.5)       */
+/* ------------------------------------------------------------------ */
+#define MPI_FUNCTION_SMP_PASSTHROUGH		0x1a
+#define MPI_FUNCTION_SAS_IO_UNIT_CONTROL	0x1b
+
+/* SAS IO Unit Control Operation */
+#define MPI_SAS_OP_CLEAR_NOT_PRESENT		0x01
+#define MPI_SAS_OP_CLEAR_ALL_PERSISTENT		0x02
+#define MPI_SAS_OP_PHY_LINK_RESET		0x06
+#define MPI_SAS_OP_PHY_HARD_RESET		0x07
+
+/** struct mpi_sas_iounit_control_request - SAS IO Unit Control request */
+struct mpi_sas_iounit_control_request {
+	u8	operation;		/* 0x00 MPI_SAS_OP_* */
+	u8	rsvd01;			/* 0x01 */
+	u8	chain_offset;		/* 0x02 */
+	u8	function;		/* 0x03 */
+	__le16	dev_handle;		/* 0x04 */
+	u8	ioc_parameter;		/* 0x06 */
+	u8	msg_flags;		/* 0x07 */
+	__le32	msg_context;		/* 0x08 */
+	u8	target_id;		/* 0x0c */
+	u8	bus;			/* 0x0d */
+	u8	phy_num;		/* 0x0e */
+	u8	prim_flags;		/* 0x0f */
+	__le32	primitive;		/* 0x10 */
+	__le32	sas_address_low;	/* 0x14 */
+	__le32	sas_address_high;	/* 0x18 */
+	__le32	ioc_parameter_value;	/* 0x1c */
+};
+static_assert(sizeof(struct mpi_sas_iounit_control_request) == 32);
+
+/** struct mpi_sas_iounit_control_reply - SAS IO Unit Control reply */
+struct mpi_sas_iounit_control_reply {
+	u8	operation;		/* 0x00 */
+	u8	rsvd01;			/* 0x01 */
+	u8	msg_length;		/* 0x02 */
+	u8	function;		/* 0x03 */
+	__le16	dev_handle;		/* 0x04 */
+	u8	ioc_parameter;		/* 0x06 */
+	u8	msg_flags;		/* 0x07 */
+	__le32	msg_context;		/* 0x08 */
+	__le16	rsvd0c;			/* 0x0c */
+	__le16	ioc_status;		/* 0x0e */
+	__le32	ioc_log_info;		/* 0x10 */
+};
+static_assert(sizeof(struct mpi_sas_iounit_control_reply) == 20);
+
+/** struct mpi_smp_passthrough_request - SMP pass-through; two SGEs follow at 0x20 */
+struct mpi_smp_passthrough_request {
+	u8	passthrough_flags;	/* 0x00 */
+	u8	physical_port;		/* 0x01 */
+	u8	chain_offset;		/* 0x02 */
+	u8	function;		/* 0x03 */
+	__le16	request_data_length;	/* 0x04 bytes, the SMP frame without its CRC */
+	u8	connection_rate;	/* 0x06 */
+	u8	msg_flags;		/* 0x07 */
+	__le32	msg_context;		/* 0x08 */
+	__le32	rsvd0c;			/* 0x0c */
+	__le32	sas_address_low;	/* 0x10 */
+	__le32	sas_address_high;	/* 0x14 */
+	__le32	rsvd18;			/* 0x18 */
+	__le32	rsvd1c;			/* 0x1c */
+	struct mpi_sge_simple64 sge[2];	/* 0x20 request, then response */
+};
+static_assert(sizeof(struct mpi_smp_passthrough_request) == 56);
+
+/** struct mpi_smp_passthrough_reply - SMP pass-through reply */
+struct mpi_smp_passthrough_reply {
+	u8	passthrough_flags;	/* 0x00 */
+	u8	physical_port;		/* 0x01 */
+	u8	msg_length;		/* 0x02 */
+	u8	function;		/* 0x03 */
+	__le16	response_data_length;	/* 0x04 bytes written to the response buffer */
+	u8	rsvd06;			/* 0x06 */
+	u8	msg_flags;		/* 0x07 */
+	__le32	msg_context;		/* 0x08 */
+	u8	rsvd0c;			/* 0x0c */
+	u8	sas_status;		/* 0x0d */
+	__le16	ioc_status;		/* 0x0e */
+	__le32	ioc_log_info;		/* 0x10 */
+	__le32	rsvd14;			/* 0x14 */
+	u8	response_data[4];	/* 0x18 immediate data (not used) */
+};
+static_assert(sizeof(struct mpi_smp_passthrough_reply) == 28);
+
+/* SAS Expander page 1 address form: handle and phy number (bits 23:16) */
+#define MPI_SAS_EXPAND_PGAD_FORM_HANDLE_PHY_NUM	0x10000000
+#define MPI_SAS_EXPAND_PGAD_HPN_SHIFT_PHY	16
+
+/** struct mpi_sas_expander_page1 - SAS Expander page 1: one phy of an expander */
+struct mpi_sas_expander_page1 {
+	struct mpi_config_ext_page_header header; /* 0x00 */
+	u8	physical_port;		/* 0x08 */
+	u8	rsvd09;			/* 0x09 */
+	__le16	rsvd0a;			/* 0x0a */
+	u8	num_phys;		/* 0x0c */
+	u8	phy;			/* 0x0d */
+	__le16	num_table_entries_programmed; /* 0x0e */
+	u8	programmed_link_rate;	/* 0x10 */
+	u8	hw_link_rate;		/* 0x11 */
+	__le16	attached_dev_handle;	/* 0x12 */
+	__le32	phy_info;		/* 0x14 */
+	__le32	attached_device_info;	/* 0x18 */
+	__le16	owner_dev_handle;	/* 0x1c */
+	u8	change_count;		/* 0x1e */
+	u8	negotiated_link_rate;	/* 0x1f */
+	u8	phy_identifier;		/* 0x20 */
+	u8	attached_phy_identifier; /* 0x21 */
+	u8	rsvd22;			/* 0x22 */
+	u8	discovery_info;		/* 0x23 */
+	__le32	rsvd24;			/* 0x24 */
+};
+static_assert(sizeof(struct mpi_sas_expander_page1) == 40);
+
 #endif /* _MPTMQ_MPI_H */

@@ -561,6 +561,8 @@ void mptmq_event_work(struct work_struct *work);
 void mptmq_event_debugfs_init(struct mptmq_ioc *ioc);
 int mptmq_config_ext_read(struct mptmq_ioc *ioc, u8 ext_type, u8 number, u32 address,
 			  void *buf, dma_addr_t dma, size_t size);
+int mptmq_slot_request(struct mptmq_ioc *ioc, const void *src, size_t len, void *rep,
+		       size_t rep_size, unsigned int ms);
 
 /* ---- SAS transport (mptmq_sas.c) ---- */
 int mptmq_sas_register(void);

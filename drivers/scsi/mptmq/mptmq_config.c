@@ -187,6 +187,55 @@ static bool mptmq_wait_internal(struct mptmq_ioc *ioc, unsigned int slot, unsign
 	return false;
 }
 
+/**
+ * mptmq_slot_request() - one request through the FIFO in the CONFIG slot
+ * @ioc: the IOC, RUNNING
+ * @src: the request, its MsgContext MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_CONFIG
+ * @len: its length in bytes, at most one request frame
+ * @rep: the reply is copied here
+ * @rep_size: room in @rep, in bytes
+ * @ms: how long to wait for the reply
+ *
+ * Posts @src and waits for its reply.  A request that times out keeps the
+ * slot until its reply comes or the IOC is reset.
+ *
+ * Context: process; sleeps; @ioc->cfg_mutex held.
+ * Return: the bytes of reply copied (the reply frame's, at most
+ * @rep_size); -EBUSY while an earlier request still holds the slot,
+ * -EAGAIN when the IOC does not run, -ETIMEDOUT, -EIO when no reply frame
+ * came (an IOC reset woke the wait, or a context reply), -EINVAL for a
+ * request larger than a frame.
+ */
+int mptmq_slot_request(struct mptmq_ioc *ioc, const void *src, size_t len, void *rep,
+		       size_t rep_size, unsigned int ms)
+{
+	struct mptmq_internal *in = &ioc->internal[MPTMQ_SLOT_CONFIG];
+	unsigned int n;
+
+	lockdep_assert_held(&ioc->cfg_mutex);
+	if (WARN_ON_ONCE(len > ioc->geom.frame_size))
+		return -EINVAL;
+	/* A late reply to a timed-out request frees the slot. */
+	if (test_bit(0, &in->busy) && completion_done(&in->done))
+		clear_bit(0, &in->busy);
+	if (test_and_set_bit(0, &in->busy))
+		return -EBUSY;
+	in->reply_len = 0;
+	memcpy(mptmq_internal_frame(ioc, MPTMQ_SLOT_CONFIG), src, len);
+	if (!mptmq_post_if_running(ioc, MPTMQ_SLOT_CONFIG))
+		return -EAGAIN;
+	if (!mptmq_wait_internal(ioc, MPTMQ_SLOT_CONFIG, ms)) {
+		dev_warn_ratelimited(&ioc->pdev->dev, "no reply to function 0x%02x in %u ms\n",
+				     ((const u8 *)src)[3], ms);
+		return -ETIMEDOUT;	/* the slot stays busy until a reply or a reset */
+	}
+	n = min_t(unsigned int, in->reply_len, rep_size);
+	memcpy(rep, in->reply, n);
+	clear_bit(0, &in->busy);
+	/* Woken by an IOC reset, or a context reply without status. */
+	return n ? n : -EIO;
+}
+
 /*
  * One Config request through the request FIFO, in the CONFIG slot; wait for
  * its reply and check its status.
@@ -194,31 +243,15 @@ static bool mptmq_wait_internal(struct mptmq_ioc *ioc, unsigned int slot, unsign
 static int mptmq_config_fifo(struct mptmq_ioc *ioc, const struct mpi_config_request *src,
 			     struct mpi_config_reply *rep)
 {
-	struct mptmq_internal *in = &ioc->internal[MPTMQ_SLOT_CONFIG];
 	u16 status;
+	int ret;
 
-	lockdep_assert_held(&ioc->cfg_mutex);
-	/* A late reply to a timed-out request frees the slot. */
-	if (test_bit(0, &in->busy) && completion_done(&in->done))
-		clear_bit(0, &in->busy);
-	if (test_and_set_bit(0, &in->busy))
-		return -EBUSY;
-	in->reply_len = 0;
-	memcpy(mptmq_internal_frame(ioc, MPTMQ_SLOT_CONFIG), src, sizeof(*src));
-	if (!mptmq_post_if_running(ioc, MPTMQ_SLOT_CONFIG))
-		return -EAGAIN;
-	if (!mptmq_wait_internal(ioc, MPTMQ_SLOT_CONFIG, MPTMQ_CONFIG_TIMEOUT_MS)) {
-		dev_warn_ratelimited(&ioc->pdev->dev, "no reply to a Config request in %u ms\n",
-				     MPTMQ_CONFIG_TIMEOUT_MS);
-		return -ETIMEDOUT;	/* the slot stays busy until a reply or a reset */
-	}
-	if (in->reply_len < sizeof(*rep)) {
-		/* Woken by an IOC reset, or a context reply without status. */
-		clear_bit(0, &in->busy);
+	ret = mptmq_slot_request(ioc, src, sizeof(*src), rep, sizeof(*rep),
+				 MPTMQ_CONFIG_TIMEOUT_MS);
+	if (ret < 0)
+		return ret;
+	if (ret < (int)sizeof(*rep))
 		return -EIO;
-	}
-	memcpy(rep, in->reply, sizeof(*rep));
-	clear_bit(0, &in->busy);
 	if (rep->function != MPI_FUNCTION_CONFIG)
 		return -EPROTO;
 	status = le16_to_cpu(rep->ioc_status) & MPI_IOCSTATUS_MASK;

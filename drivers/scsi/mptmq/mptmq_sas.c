@@ -55,11 +55,16 @@
  * at once with DID_NO_CONNECT) and its port, rphy and SCSI devices are
  * deleted; a new one is added and scanned.
  *
- * PHY resets and SMP pass-through need SAS_IO_UNIT_CONTROL and
- * SMP_PASSTHROUGH, which no IOC has shown us it implements (QEMU's model
- * faults on both): the attributes exist, as under mptsas, but requests are
- * refused with -EOPNOTSUPP and nothing is sent; nor is the persistent table
- * cleared on PERSISTENT_TABLE_FULL, which is only logged.
+ * PHY resets (and the persistent table clearing on PERSISTENT_TABLE_FULL)
+ * need SAS_IO_UNIT_CONTROL, SMP pass-through (bsg) needs SMP_PASSTHROUGH.
+ * MPI 1.x has no capability bit for either and an unknown function faults
+ * QEMU's model, so an IOC shows them by what it is
+ * (mptmq_sas_allowed_fns(): not to QEMU's model, whose Manufacturing page 0
+ * names it, nor to an IOC without that page; the sas_functions parameter
+ * overrides).  Where not shown, phy resets and SMP requests fail with
+ * -EOPNOTSUPP and nothing is sent; the sysfs objects are there either way,
+ * as under mptsas.  Both requests go through the Config slot, under
+ * @cfg_mutex.
  *
  * Locking: @lock (a mutex) serialises discovery, the page buffer and every
  * change of the phys, ports and devices; it is taken in process context
@@ -80,9 +85,16 @@ module_param_named(sas_poll_ms, mptmq_sas_poll_ms, uint, 0644);
 MODULE_PARM_DESC(sas_poll_ms,
 		 "Re-read the SAS topology this often, in ms, for firmware without events (0: never; default 1000)");
 
-/* One attached device (an end device or an expander) and its port */
+/*
+ * One attached device (an end device or an expander) and its port; @parent
+ * is the expander it hangs below, NULL for a device on a host phy.  An
+ * expander's own phys are @exp_phys (none until it was read once).
+ */
 struct mptmq_sas_dev {
 	struct list_head	list;
+	struct mptmq_sas_dev	*parent;
+	struct sas_phy		*exp_phys[MPTMQ_SAS_MAX_EXP_PHYS];
+	unsigned int		exp_nphys;
 	u64			sas_address;
 	u32			phy_mask;
 	u32			device_info;
@@ -108,6 +120,7 @@ struct mptmq_sas_dev {
  * @io0: the last SAS IO Unit page 0 read
  * @io0_len: its length
  * @att: per phy, SAS Device page 0 of the attached device
+ * @exp_att: per phy of the expander being read, its attached device's page
  * @no_address: phys whose device has SAS address 0 (logged once)
  * @missing_delay: report-device-missing delay of SAS IO Unit page 1, s
  * @buf: configuration page buffer
@@ -125,6 +138,7 @@ struct mptmq_sas {
 	u8			io0[MPTMQ_SAS_BUF_SIZE];
 	unsigned int		io0_len;
 	struct mpi_sas_device_page0 att[MPTMQ_SAS_MAX_PHYS];
+	struct mpi_sas_device_page0 exp_att[MPTMQ_SAS_MAX_EXP_PHYS];
 	u32			no_address;
 	unsigned int		missing_delay;
 	void			*buf;
@@ -284,41 +298,171 @@ static int mptmq_sas_get_bay_identifier(struct sas_rphy *rphy)
 	return slot;
 }
 
-/*
- * PHY reset and SMP pass-through need SAS_IO_UNIT_CONTROL and
- * SMP_PASSTHROUGH.  No IOC has shown us that it implements them (MPI 1.x
- * has no capability bit for either, and QEMU's model faults on both), so
- * they are refused without sending anything.  They are offered at all so
- * that sysfs shows the same objects as under mptsas (link_reset,
- * hard_reset, the bsg nodes).
- */
-/**
- * mptmq_sas_phy_reset() - .phy_reset: refused, nothing is sent
- * @phy: the phy
- * @hard_reset: hard or link reset
- *
- * Context: process (sysfs write).
- * Return: -EOPNOTSUPP.
- */
-static int mptmq_sas_phy_reset(struct sas_phy *phy, int hard_reset)
+/* ---- optional functions: SAS IO Unit Control, SMP pass-through ---- */
+
+#define MPTMQ_SAS_CTRL_TIMEOUT_MS	10000	/* mptsas waits 10 s for both */
+
+static int mptmq_sas_fn_param = -1;
+module_param_named(sas_functions, mptmq_sas_fn_param, int, 0644);
+MODULE_PARM_DESC(sas_functions,
+		 "Optional SAS functions the IOC may be sent: -1 automatic (all but to QEMU's model, default), else a mask: 1 SAS IO Unit Control (phy resets, persistent table), 2 SMP pass-through");
+
+/* May @ioc be sent the optional function @fn (MPTMQ_SAS_FN_*)? */
+static bool mptmq_sas_may(struct mptmq_ioc *ioc, unsigned int fn)
 {
-	dev_info_ratelimited(&phy->dev, "%s reset refused: the IOC has not shown SAS_IO_UNIT_CONTROL\n",
-			     hard_reset ? "hard" : "link");
-	return -EOPNOTSUPP;
+	return mptmq_sas_allowed_fns(ioc->chip_name, READ_ONCE(mptmq_sas_fn_param)) & fn;
+}
+
+/*
+ * Send one SAS IO Unit Control request built by the caller and check its
+ * reply.  Return: 0 or a negative errno (-EOPNOTSUPP: not sent).
+ */
+static int mptmq_sas_control(struct mptmq_ioc *ioc, struct mpi_sas_iounit_control_request *req)
+{
+	struct mpi_sas_iounit_control_reply rep = {};
+	int ret;
+
+	if (!mptmq_sas_may(ioc, MPTMQ_SAS_FN_IO_UNIT_CONTROL))
+		return -EOPNOTSUPP;
+	req->msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_CONFIG);
+	mutex_lock(&ioc->cfg_mutex);
+	ret = mptmq_slot_request(ioc, req, sizeof(*req), &rep, sizeof(rep),
+				 MPTMQ_SAS_CTRL_TIMEOUT_MS);
+	mutex_unlock(&ioc->cfg_mutex);
+	if (ret < 0)
+		return ret;
+	ret = mptmq_sas_ctrl_reply_check(&rep, ret, req->operation);
+	if (ret)
+		dev_info_ratelimited(&ioc->pdev->dev,
+				     "SAS IO Unit Control operation 0x%02x: IOCStatus 0x%04x, log info 0x%08x (%d)\n",
+				     req->operation, le16_to_cpu(rep.ioc_status),
+				     le32_to_cpu(rep.ioc_log_info), ret);
+	return ret;
 }
 
 /**
- * mptmq_sas_smp_handler() - .smp_handler: refused, nothing is sent
- * @job: the bsg job, completed with -EOPNOTSUPP
+ * mptmq_sas_phy_reset() - sas_function_template.phy_reset
+ * @phy: the phy
+ * @hard_reset: hard or link reset
+ *
+ * Sends SAS IO Unit Control PHY_HARD_RESET or PHY_LINK_RESET for a host
+ * phy, where the IOC may be sent it (mptmq_sas_allowed_fns()).  As under
+ * mptsas, phys of expanders cannot be reset (that would need SMP PHY
+ * CONTROL) and a phy that is not the host's is refused.
+ *
+ * Context: process (sysfs write); sleeps; takes @ioc->cfg_mutex.
+ * Return: 0; -EINVAL for a phy that is not the host's; -ENXIO for an
+ * expander phy; -EOPNOTSUPP (nothing sent) for an IOC that has not shown
+ * the function; -EIO when the IOC refused; another negative errno.
+ */
+static int mptmq_sas_phy_reset(struct sas_phy *phy, int hard_reset)
+{
+	struct mpi_sas_iounit_control_request req;
+	struct mptmq_ioc *ioc;
+	int ret;
+
+	if (!scsi_is_sas_phy_local(phy))
+		return -EINVAL;
+	if (phy->identify.target_port_protocols & SAS_PROTOCOL_SMP)
+		return -ENXIO;
+	ioc = mptmq_sas_ioc_of(phy->dev.parent);
+	mptmq_sas_build_phy_reset(&req, phy->identify.phy_identifier, hard_reset);
+	ret = mptmq_sas_control(ioc, &req);
+	if (ret == -EOPNOTSUPP)
+		dev_info_ratelimited(&phy->dev,
+				     "%s reset not sent: the IOC has not shown SAS_IO_UNIT_CONTROL (sas_functions)\n",
+				     hard_reset ? "hard" : "link");
+	else
+		dev_info(&phy->dev, "%s reset: %d\n", hard_reset ? "hard" : "link", ret);
+	return ret;
+}
+
+/* The SAS address of the first host phy (SMP to the host itself, as mptsas). */
+static u64 mptmq_sas_host_address(struct mptmq_sas *sas)
+{
+	u64 addr = 0;
+
+	mutex_lock(&sas->lock);
+	if (sas->num_phys)
+		addr = sas->phys[0]->identify.sas_address;
+	mutex_unlock(&sas->lock);
+	return addr;
+}
+
+/**
+ * mptmq_sas_smp_handler() - sas_function_template.smp_handler
+ * @job: the bsg job: an SMP request frame and room for the response
  * @shost: the host
  * @rphy: the target expander, or NULL for the host
  *
- * Context: process (bsg).
+ * Sends SMP_PASSTHROUGH, where the IOC may be sent it, with the request
+ * and response buffers mapped for DMA (one segment each, as mptsas).  The
+ * reply is checked before anything is used: its ResponseDataLength must
+ * fit the response buffer.  The reply frame is the job's reply.
+ *
+ * Context: process (bsg); sleeps; takes @ioc->cfg_mutex.
  */
 static void mptmq_sas_smp_handler(struct bsg_job *job, struct Scsi_Host *shost,
 				  struct sas_rphy *rphy)
 {
-	bsg_job_done(job, -EOPNOTSUPP, 0);
+	struct mptmq_ioc *ioc = shost_to_ioc(shost);
+	struct device *d = &ioc->pdev->dev;
+	struct mpi_smp_passthrough_reply rep = {};
+	struct mpi_smp_passthrough_request req;
+	struct scatterlist *rq = job->request_payload.sg_list;
+	struct scatterlist *rs = job->reply_payload.sg_list;
+	unsigned int rsp_len = 0;
+	u64 addr;
+	int ret;
+
+	if (!mptmq_sas_may(ioc, MPTMQ_SAS_FN_SMP_PASSTHROUGH)) {
+		ret = -EOPNOTSUPP;
+		goto done;
+	}
+	if (job->request_payload.sg_cnt != 1 || job->reply_payload.sg_cnt != 1) {
+		dev_info_ratelimited(d, "SMP: %d request and %d response segments: one each only\n",
+				     job->request_payload.sg_cnt, job->reply_payload.sg_cnt);
+		ret = -EINVAL;
+		goto done;
+	}
+	addr = rphy ? rphy->identify.sas_address : mptmq_sas_host_address(ioc->sas);
+	if (!dma_map_sg(d, rq, 1, DMA_TO_DEVICE)) {
+		ret = -ENOMEM;
+		goto done;
+	}
+	if (!dma_map_sg(d, rs, 1, DMA_FROM_DEVICE)) {
+		ret = -ENOMEM;
+		goto unmap_request;
+	}
+	ret = mptmq_sas_build_smp(&req, addr, sg_dma_address(rq), sg_dma_len(rq),
+				  sg_dma_address(rs), sg_dma_len(rs));
+	if (ret)
+		goto unmap_response;
+	req.msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_CONFIG);
+	mutex_lock(&ioc->cfg_mutex);
+	ret = mptmq_slot_request(ioc, &req, sizeof(req), &rep, sizeof(rep),
+				 MPTMQ_SAS_CTRL_TIMEOUT_MS);
+	mutex_unlock(&ioc->cfg_mutex);
+	/*
+	 * The IOC may still write the response: only a reset ends that
+	 * before the buffer is unmapped (mptsas resets the IOC here too).
+	 */
+	if (ret == -ETIMEDOUT)
+		mptmq_ioc_reset(ioc, "SMP pass-through timed out");
+	if (ret >= 0) {
+		ret = mptmq_sas_smp_reply_check(&rep, ret, sg_dma_len(rs), &rsp_len);
+		memcpy(job->reply, &rep, sizeof(rep));
+		job->reply_len = sizeof(rep);
+	}
+	if (ret)
+		dev_info_ratelimited(d, "SMP to 0x%016llx: IOCStatus 0x%04x, SASStatus 0x%02x (%d)\n",
+				     addr, le16_to_cpu(rep.ioc_status), rep.sas_status, ret);
+unmap_response:
+	dma_unmap_sg(d, rs, 1, DMA_FROM_DEVICE);
+unmap_request:
+	dma_unmap_sg(d, rq, 1, DMA_TO_DEVICE);
+done:
+	bsg_job_done(job, ret, rsp_len);
 }
 
 static struct sas_function_template mptmq_sas_functions = {
@@ -449,7 +593,12 @@ static int mptmq_sas_add_phy(struct mptmq_sas *sas, unsigned int i,
 static void mptmq_sas_del_dev(struct mptmq_sas *sas, struct mptmq_sas_dev *dev)
 {
 	struct device *d = &sas->ioc->pdev->dev;
+	struct mptmq_sas_dev *c, *tmp;
 
+	/* The devices below an expander go first (their ports hang on its rphy). */
+	list_for_each_entry_safe(c, tmp, &sas->devs, list)
+		if (c->parent == dev)
+			mptmq_sas_del_dev(sas, c);
 	dev_info(d, "SAS device 0x%016llx (handle 0x%04x, firmware id %u:%u) removed\n",
 		 dev->sas_address, dev->handle, dev->bus, dev->id);
 	spin_lock_irq(&sas->dev_lock);
@@ -464,12 +613,18 @@ static void mptmq_sas_del_dev(struct mptmq_sas *sas, struct mptmq_sas_dev *dev)
 	kfree(dev);
 }
 
-/* Add a port of the phys in @mask, attached to the device @pg describes. */
-static int mptmq_sas_add_dev(struct mptmq_sas *sas, u32 mask,
+/*
+ * Add a port of the phys in @mask (host phys, or @parent's phys when it is
+ * an expander), attached to the device @pg describes.
+ */
+static int mptmq_sas_add_dev(struct mptmq_sas *sas, struct mptmq_sas_dev *parent, u32 mask,
 			     const struct mpi_sas_device_page0 *pg)
 {
 	struct Scsi_Host *shost = sas->ioc->shost;
 	struct device *d = &sas->ioc->pdev->dev;
+	struct device *up = parent ? &parent->rphy->dev : &shost->shost_gendev;
+	struct sas_phy **phys = parent ? parent->exp_phys : sas->phys;
+	unsigned int nphys = parent ? parent->exp_nphys : sas->num_phys;
 	struct mptmq_sas_dev *dev;
 	struct sas_identify id;
 	struct sas_rphy *rphy;
@@ -488,9 +643,10 @@ static int mptmq_sas_add_dev(struct mptmq_sas *sas, u32 mask,
 	dev->bus = pg->bus;
 	dev->id = pg->target_id;
 	dev->seen = true;
+	dev->parent = parent;
 	mptmq_sas_parse_identify(&id, dev->device_info, dev->sas_address, pg->phy_num);
 
-	dev->port = sas_port_alloc_num(&shost->shost_gendev);
+	dev->port = sas_port_alloc_num(up);
 	if (!dev->port) {
 		ret = -ENOMEM;
 		goto free_dev;
@@ -500,9 +656,9 @@ static int mptmq_sas_add_dev(struct mptmq_sas *sas, u32 mask,
 		sas_port_free(dev->port);
 		goto free_dev;
 	}
-	for (i = 0; i < sas->num_phys; i++)
-		if (mask & (1u << i))
-			sas_port_add_phy(dev->port, sas->phys[i]);
+	for (i = 0; i < nphys; i++)
+		if ((mask & (1u << i)) && phys[i])
+			sas_port_add_phy(dev->port, phys[i]);
 
 	switch (id.device_type) {
 	case SAS_END_DEVICE:
@@ -526,8 +682,9 @@ static int mptmq_sas_add_dev(struct mptmq_sas *sas, u32 mask,
 	spin_lock_irq(&sas->dev_lock);
 	list_add_tail(&dev->list, &sas->devs);
 	spin_unlock_irq(&sas->dev_lock);
-	dev_info(d, "SAS device 0x%016llx (handle 0x%04x, firmware id %u:%u, phys 0x%x) added\n",
-		 dev->sas_address, dev->handle, dev->bus, dev->id, mask);
+	dev_info(d, "SAS device 0x%016llx (handle 0x%04x, firmware id %u:%u, phys 0x%x%s) added\n",
+		 dev->sas_address, dev->handle, dev->bus, dev->id, mask,
+		 parent ? " of an expander" : "");
 	ret = sas_rphy_add(rphy);
 	if (ret) {
 		spin_lock_irq(&sas->dev_lock);
@@ -547,6 +704,123 @@ free_dev:
 	return ret;
 }
 
+/*
+ * Bring the devices below @parent (NULL: the host) in line with @nports
+ * ports: @masks[p] are the phys of port p, @att[phy] the Device page 0 of
+ * the device on each phy.  A device still there (same address, handle and
+ * phys) stays; the others are deleted; new ones are added.
+ */
+static void mptmq_sas_reconcile(struct mptmq_sas *sas, struct mptmq_sas_dev *parent,
+				const struct mpi_sas_device_page0 *att, u32 *masks,
+				unsigned int nports)
+{
+	struct mptmq_sas_dev *dev, *tmp;
+	unsigned int p;
+
+	lockdep_assert_held(&sas->lock);
+	list_for_each_entry(dev, &sas->devs, list)
+		if (dev->parent == parent)
+			dev->seen = false;
+	for (p = 0; p < nports; p++) {
+		const struct mpi_sas_device_page0 *dp = &att[__ffs(masks[p])];
+
+		list_for_each_entry(dev, &sas->devs, list) {
+			if (dev->parent == parent &&
+			    dev->sas_address == mptmq_sas_addr(dp->sas_address_low,
+							       dp->sas_address_high) &&
+			    dev->handle == le16_to_cpu(dp->dev_handle) &&
+			    dev->phy_mask == masks[p]) {
+				dev->seen = true;
+				masks[p] = 0;
+				break;
+			}
+		}
+	}
+	list_for_each_entry_safe(dev, tmp, &sas->devs, list)
+		if (dev->parent == parent && !dev->seen)
+			mptmq_sas_del_dev(sas, dev);
+	for (p = 0; p < nports; p++)
+		if (masks[p])
+			mptmq_sas_add_dev(sas, parent, masks[p], &att[__ffs(masks[p])]);
+}
+
+/* Add phy @i of expander @exp as SAS Expander page 1 @p1 describes it. */
+static struct sas_phy *mptmq_sas_add_exp_phy(struct mptmq_sas *sas, struct mptmq_sas_dev *exp,
+					     unsigned int i,
+					     const struct mpi_sas_expander_page1 *p1)
+{
+	struct sas_phy *phy = sas_phy_alloc(&exp->rphy->dev, i);
+
+	if (!phy)
+		return NULL;
+	/* The phy's identity is the expander's, as mptsas_probe_one_phy() gives it. */
+	phy->identify = exp->rphy->identify;
+	phy->identify.phy_identifier = i;
+	phy->negotiated_linkrate = mptmq_sas_negotiated_rate(p1->negotiated_link_rate);
+	phy->maximum_linkrate_hw = mptmq_sas_phy_rate(p1->hw_link_rate, true);
+	phy->minimum_linkrate_hw = mptmq_sas_phy_rate(p1->hw_link_rate, false);
+	phy->maximum_linkrate = mptmq_sas_phy_rate(p1->programmed_link_rate, true);
+	phy->minimum_linkrate = mptmq_sas_phy_rate(p1->programmed_link_rate, false);
+	if (sas_phy_add(phy)) {
+		sas_phy_free(phy);
+		return NULL;
+	}
+	return phy;
+}
+
+/*
+ * Read a directly attached expander's pages (Expander page 0 by handle,
+ * page 1 of each phy, Device page 0 of each attached device), add its phys
+ * the first time, and bring the devices below it in line: those whose
+ * ParentDevHandle is the expander (mptsas_expander_refresh() reads the
+ * same pages).  Phys of one address form one port, as on the host.
+ */
+static void mptmq_sas_expander_refresh(struct mptmq_sas *sas, struct mptmq_sas_dev *exp)
+{
+	const struct mpi_sas_expander_page0 *p0 = sas->buf;
+	const struct mpi_sas_expander_page1 *p1 = sas->buf;
+	u64 addr[MPTMQ_SAS_MAX_EXP_PHYS] = {};
+	u32 masks[MPTMQ_SAS_MAX_EXP_PHYS];
+	unsigned int i, n, nports;
+	u16 handle, att;
+	int len;
+
+	lockdep_assert_held(&sas->lock);
+	len = mptmq_sas_read(sas, MPI_CONFIG_EXTPAGETYPE_SAS_EXPANDER, 0,
+			     MPI_SAS_EXPAND_PGAD_FORM_HANDLE | exp->handle);
+	if (len < 0)
+		return;
+	n = mptmq_sas_expander_phys(p0, len);
+	handle = le16_to_cpu(p0->dev_handle);
+	if (!n || handle != exp->handle)
+		return;
+	for (i = 0; i < n; i++) {
+		struct mpi_sas_expander_page1 pg1;
+
+		memset(&sas->exp_att[i], 0, sizeof(sas->exp_att[i]));
+		len = mptmq_sas_read(sas, MPI_CONFIG_EXTPAGETYPE_SAS_EXPANDER, 1,
+				     MPI_SAS_EXPAND_PGAD_FORM_HANDLE_PHY_NUM |
+				     i << MPI_SAS_EXPAND_PGAD_HPN_SHIFT_PHY | handle);
+		if (len < (int)sizeof(pg1))
+			continue;
+		memcpy(&pg1, p1, sizeof(pg1));
+		if (i >= exp->exp_nphys) {
+			exp->exp_phys[i] = mptmq_sas_add_exp_phy(sas, exp, i, &pg1);
+			exp->exp_nphys = i + 1;
+		} else if (exp->exp_phys[i]) {
+			exp->exp_phys[i]->negotiated_linkrate =
+				mptmq_sas_negotiated_rate(pg1.negotiated_link_rate);
+		}
+		att = le16_to_cpu(pg1.attached_dev_handle);
+		if (!att || mptmq_sas_device_page(sas, att, &sas->exp_att[i]))
+			continue;
+		addr[i] = mptmq_sas_expander_child(handle, &pg1, sizeof(pg1),
+						   &sas->exp_att[i], sizeof(sas->exp_att[i]));
+	}
+	nports = mptmq_sas_group_ports(addr, n, masks);
+	mptmq_sas_reconcile(sas, exp, sas->exp_att, masks, nports);
+}
+
 /**
  * mptmq_sas_refresh() - bring the transport objects in line with the IOC
  * @ioc: the IOC, a SAS host
@@ -561,8 +835,8 @@ static int mptmq_sas_refresh(struct mptmq_ioc *ioc, bool force)
 	const struct mpi_sas_io_unit_page0 *pg = (const void *)sas->io0;
 	u64 addr[MPTMQ_SAS_MAX_PHYS] = {};
 	u32 masks[MPTMQ_SAS_MAX_PHYS];
-	struct mptmq_sas_dev *dev, *tmp;
-	unsigned int i, n, nports, p;
+	struct mptmq_sas_dev *dev;
+	unsigned int i, n, nports;
 	int len;
 
 	mutex_lock(&sas->lock);
@@ -618,29 +892,16 @@ static int mptmq_sas_refresh(struct mptmq_ioc *ioc, bool force)
 		}
 	}
 
-	list_for_each_entry(dev, &sas->devs, list)
-		dev->seen = false;
 	nports = mptmq_sas_group_ports(addr, n, masks);
-	for (p = 0; p < nports; p++) {
-		const struct mpi_sas_device_page0 *dp = &sas->att[__ffs(masks[p])];
-
-		list_for_each_entry(dev, &sas->devs, list) {
-			if (dev->sas_address == mptmq_sas_addr(dp->sas_address_low,
-							       dp->sas_address_high) &&
-			    dev->handle == le16_to_cpu(dp->dev_handle) &&
-			    dev->phy_mask == masks[p]) {
-				dev->seen = true;
-				masks[p] = 0;
-				break;
-			}
-		}
-	}
-	list_for_each_entry_safe(dev, tmp, &sas->devs, list)
-		if (!dev->seen)
-			mptmq_sas_del_dev(sas, dev);
-	for (p = 0; p < nports; p++)
-		if (masks[p])
-			mptmq_sas_add_dev(sas, masks[p], &sas->att[__ffs(masks[p])]);
+	mptmq_sas_reconcile(sas, NULL, sas->att, masks, nports);
+	/*
+	 * Below each directly attached expander.  Only devices below it come
+	 * and go meanwhile (new ones at the tail, skipped here), never @dev.
+	 */
+	list_for_each_entry(dev, &sas->devs, list)
+		if (!dev->parent && dev->rphy &&
+		    dev->rphy->identify.device_type != SAS_END_DEVICE)
+			mptmq_sas_expander_refresh(sas, dev);
 	len = 0;
 unlock:
 	mutex_unlock(&sas->lock);
@@ -790,10 +1051,22 @@ void mptmq_sas_event(struct mptmq_ioc *ioc, const struct mptmq_event_rec *rec)
 		    !(le32_to_cpu(dd->discovery_status) & MPI_EVENT_SAS_DSCVRY_IN_PROGRESS))
 			mptmq_sas_refresh(ioc, true);
 		break;
-	case MPI_EVENT_PERSISTENT_TABLE_FULL:
-		dev_warn(d, "the IOC's persistent device table is full; mptmq cannot clear it (no SAS_IO_UNIT_CONTROL): new devices may get no firmware id\n");
+	case MPI_EVENT_PERSISTENT_TABLE_FULL: {
+		struct mpi_sas_iounit_control_request req = {
+			.function = MPI_FUNCTION_SAS_IO_UNIT_CONTROL,
+			/* mptsas_persist_clear_table(): forget the devices not present */
+			.operation = MPI_SAS_OP_CLEAR_NOT_PRESENT,
+		};
+		int ret = mptmq_sas_control(ioc, &req);
+
+		if (ret)
+			dev_warn(d, "the IOC's persistent device table is full and was not cleared (%d%s): new devices may get no firmware id\n",
+				 ret, ret == -EOPNOTSUPP ? ", the IOC has not shown SAS_IO_UNIT_CONTROL" : "");
+		else
+			dev_info(d, "persistent device table full: entries of absent devices cleared\n");
 		mptmq_sas_refresh(ioc, true);
 		break;
+	}
 	case MPI_EVENT_RESCAN:
 		mptmq_sas_refresh(ioc, true);
 		break;

@@ -225,4 +225,212 @@ static inline bool mptmq_event_parse(const struct mpi_event_notification_reply *
 	return true;
 }
 
+/*
+ * Optional SAS functions (SAS_IO_UNIT_CONTROL, SMP_PASSTHROUGH) and when an
+ * IOC may be sent them.  MPI 1.x has no capability bit for either: IOCFacts
+ * IOCCapabilities names the high-priority queue, reply host signalling,
+ * queue-full handling, diag and snapshot buffers, EEDP, bidirectional,
+ * multicast, SCSIIO32 and TLR, nothing more (mpi_ioc.h), and the in-kernel
+ * mptsas/mptbase check nothing before sending them (mptsas_phy_reset(),
+ * mptsas_smp_handler(), mptbase_sas_persist_operation()).  Every LSI SAS
+ * firmware implements them.  A probe is not safe: QEMU's mptsas1068 answers
+ * an unknown function by putting the IOC into FAULT (INVALID_FUNCTION),
+ * not with an IOCStatus (hw/scsi/mptsas.c mptsas_process_message()).  So
+ * the IOC shows them by what it is: QEMU's model names itself in
+ * Manufacturing page 0 (ChipName "QEMU MPT Fusion", hw/scsi/mptconfig.c)
+ * and gets neither; an IOC whose Manufacturing page 0 could not be read is
+ * unknown and gets neither; any other IOC is LSI firmware and gets both.
+ * The sas_functions module parameter overrides this (a mask of the bits
+ * below), for emulators that add a function (our test QEMU answers
+ * SAS_IO_UNIT_CONTROL, not SMP_PASSTHROUGH).
+ */
+#define MPTMQ_SAS_FN_IO_UNIT_CONTROL	0x1
+#define MPTMQ_SAS_FN_SMP_PASSTHROUGH	0x2
+#define MPTMQ_SAS_FN_ALL		0x3
+#define MPTMQ_SAS_QEMU_CHIP_NAME	"QEMU MPT Fusion"
+
+/**
+ * mptmq_sas_allowed_fns() - the optional SAS functions an IOC may be sent
+ * @chip_name: ChipName of Manufacturing page 0, trimmed; "" when unread
+ * @param: the sas_functions module parameter: negative for automatic,
+ *	   else a mask of MPTMQ_SAS_FN_*
+ *
+ * Return: a mask of MPTMQ_SAS_FN_*.
+ */
+static inline unsigned int mptmq_sas_allowed_fns(const char *chip_name, int param)
+{
+	if (param >= 0)
+		return param & MPTMQ_SAS_FN_ALL;
+	if (!chip_name[0] || !strcmp(chip_name, MPTMQ_SAS_QEMU_CHIP_NAME))
+		return 0;
+	return MPTMQ_SAS_FN_ALL;
+}
+
+/**
+ * mptmq_sas_build_phy_reset() - a SAS IO Unit Control request for a phy reset
+ * @req: filled in (MsgContext is the caller's)
+ * @phy: the host phy number
+ * @hard: hard reset rather than link reset
+ *
+ * As mptsas_phy_reset() builds it: Operation PHY_HARD_RESET or
+ * PHY_LINK_RESET, PhyNum, nothing else.
+ */
+static inline void mptmq_sas_build_phy_reset(struct mpi_sas_iounit_control_request *req,
+					     u8 phy, bool hard)
+{
+	memset(req, 0, sizeof(*req));
+	req->function = MPI_FUNCTION_SAS_IO_UNIT_CONTROL;
+	req->operation = hard ? MPI_SAS_OP_PHY_HARD_RESET : MPI_SAS_OP_PHY_LINK_RESET;
+	req->phy_num = phy;
+}
+
+/**
+ * mptmq_sas_ctrl_reply_check() - check a SAS IO Unit Control reply
+ * @rep: the reply frame copy
+ * @len: bytes valid in it
+ * @op: the Operation that was sent
+ *
+ * Return: 0 on IOCStatus SUCCESS; -EPROTO for a reply too short, of another
+ * function or another operation; -EIO for any other IOCStatus.
+ */
+static inline int mptmq_sas_ctrl_reply_check(const struct mpi_sas_iounit_control_reply *rep,
+					     unsigned int len, u8 op)
+{
+	if (len < sizeof(*rep) || rep->function != MPI_FUNCTION_SAS_IO_UNIT_CONTROL ||
+	    rep->operation != op)
+		return -EPROTO;
+	if ((le16_to_cpu(rep->ioc_status) & MPI_IOCSTATUS_MASK) != MPI_IOCSTATUS_SUCCESS)
+		return -EIO;
+	return 0;
+}
+
+/* An SMP frame: 4 bytes of header at least, and the 4-byte CRC the IOC adds. */
+#define MPTMQ_SMP_MIN_REQUEST	8
+#define MPTMQ_SMP_MAX_FRAME	1032	/* SAS-2: 1028 bytes of frame and its CRC */
+
+/**
+ * mptmq_sas_build_smp() - an SMP_PASSTHROUGH request
+ * @req: filled in (MsgContext is the caller's)
+ * @sas_address: the SMP target (an expander, or the host's own phy address)
+ * @req_dma: bus address of the request frame
+ * @req_len: its length in bytes, CRC room included (as bsg passes it)
+ * @rsp_dma: bus address of the response buffer
+ * @rsp_len: its length in bytes
+ *
+ * As mptsas_smp_handler() builds it: RequestDataLength and the request SGE
+ * are the frame without its 4-byte CRC (the IOC adds it), the request SGE
+ * goes host to IOC and ends its buffer, the response SGE ends the list.
+ * Unlike mptsas, the response SGE is exactly the response buffer (mptsas
+ * adds 4 bytes beyond the mapped buffer).
+ *
+ * Return: 0, or -EINVAL when a length is out of range (nothing built).
+ */
+static inline int mptmq_sas_build_smp(struct mpi_smp_passthrough_request *req, u64 sas_address,
+				      u64 req_dma, unsigned int req_len,
+				      u64 rsp_dma, unsigned int rsp_len)
+{
+	const u32 sge = MPI_SGE_FLAGS_SIMPLE | MPI_SGE_FLAGS_64BIT_ADDRESS |
+			MPI_SGE_FLAGS_END_OF_BUFFER;
+
+	if (req_len < MPTMQ_SMP_MIN_REQUEST || req_len > MPTMQ_SMP_MAX_FRAME ||
+	    rsp_len < 4 || rsp_len > MPTMQ_SMP_MAX_FRAME)
+		return -EINVAL;
+	memset(req, 0, sizeof(*req));
+	req->function = MPI_FUNCTION_SMP_PASSTHROUGH;
+	req->request_data_length = cpu_to_le16(req_len - 4);
+	req->sas_address_low = cpu_to_le32((u32)sas_address);
+	req->sas_address_high = cpu_to_le32((u32)(sas_address >> 32));
+	req->sge[0].flags_length = cpu_to_le32(sge | MPI_SGE_FLAGS_HOST_TO_IOC | (req_len - 4));
+	req->sge[0].address_low = cpu_to_le32((u32)req_dma);
+	req->sge[0].address_high = cpu_to_le32((u32)(req_dma >> 32));
+	req->sge[1].flags_length = cpu_to_le32(sge | MPI_SGE_FLAGS_LAST_ELEMENT |
+					       MPI_SGE_FLAGS_END_OF_LIST | rsp_len);
+	req->sge[1].address_low = cpu_to_le32((u32)rsp_dma);
+	req->sge[1].address_high = cpu_to_le32((u32)(rsp_dma >> 32));
+	return 0;
+}
+
+/**
+ * mptmq_sas_smp_reply_check() - check an SMP_PASSTHROUGH reply
+ * @rep: the reply frame copy
+ * @len: bytes valid in it
+ * @rsp_room: size of the response buffer that was given to the IOC
+ * @rsp_len: set to the response bytes the IOC wrote (0 on error)
+ *
+ * Return: 0; -EPROTO for a reply too short, of another function, or one
+ * that claims more response bytes than the buffer holds; -EIO when the
+ * IOCStatus is not SUCCESS (the SMP target or the link failed).
+ */
+static inline int mptmq_sas_smp_reply_check(const struct mpi_smp_passthrough_reply *rep,
+					    unsigned int len, unsigned int rsp_room,
+					    unsigned int *rsp_len)
+{
+	unsigned int n;
+
+	*rsp_len = 0;
+	if (len < offsetof(struct mpi_smp_passthrough_reply, response_data) ||
+	    rep->function != MPI_FUNCTION_SMP_PASSTHROUGH)
+		return -EPROTO;
+	n = le16_to_cpu(rep->response_data_length);
+	if (n > rsp_room)
+		return -EPROTO;
+	if ((le16_to_cpu(rep->ioc_status) & MPI_IOCSTATUS_MASK) != MPI_IOCSTATUS_SUCCESS)
+		return -EIO;
+	*rsp_len = n;
+	return 0;
+}
+
+/* Expanders mptmq follows below the host; phys of one expander it reads. */
+#define MPTMQ_SAS_MAX_EXP_PHYS	32	/* the width of a port mask */
+
+/**
+ * mptmq_sas_expander_phys() - how many phys of an expander to read
+ * @pg: SAS Expander page 0
+ * @len: bytes of it that were read
+ *
+ * Return: NumPhys (at most MPTMQ_SAS_MAX_EXP_PHYS), or 0 for a page too
+ * short to hold it.
+ */
+static inline unsigned int mptmq_sas_expander_phys(const struct mpi_sas_expander_page0 *pg,
+						   unsigned int len)
+{
+	if (len < offsetofend(struct mpi_sas_expander_page0, num_phys))
+		return 0;
+	return pg->num_phys < MPTMQ_SAS_MAX_EXP_PHYS ? pg->num_phys : MPTMQ_SAS_MAX_EXP_PHYS;
+}
+
+/**
+ * mptmq_sas_expander_child() - the device on one expander phy, if it is a child
+ * @exp_handle: the expander's DevHandle (SAS Expander page 0)
+ * @p1: SAS Expander page 1 of the phy
+ * @p1_len: bytes of it that were read
+ * @dev: SAS Device page 0 of the phy's AttachedDevHandle
+ * @dev_len: bytes of it that were read (0: none)
+ *
+ * A device belongs below the expander when the phy page names it as
+ * attached and its Device page 0 names the expander as ParentDevHandle
+ * (as mptsas_expander_event/mptsas_parse_device_info use the pages); the
+ * expander's upstream phy names its parent, which is not a child.
+ *
+ * Return: the child's SAS address, or 0 when the phy has no child.
+ */
+static inline u64 mptmq_sas_expander_child(u16 exp_handle,
+					   const struct mpi_sas_expander_page1 *p1,
+					   unsigned int p1_len,
+					   const struct mpi_sas_device_page0 *dev,
+					   unsigned int dev_len)
+{
+	u16 att;
+
+	if (p1_len < sizeof(*p1) || dev_len < sizeof(*dev))
+		return 0;
+	att = le16_to_cpu(p1->attached_dev_handle);
+	if (!att || le16_to_cpu(dev->dev_handle) != att ||
+	    le16_to_cpu(dev->parent_dev_handle) != exp_handle)
+		return 0;
+	if (!(le32_to_cpu(dev->device_info) & MPI_SAS_DEVICE_INFO_MASK_DEVICE_TYPE))
+		return 0;
+	return mptmq_sas_addr(dev->sas_address_low, dev->sas_address_high);
+}
+
 #endif /* _MPTMQ_SAS_PAGES_H */

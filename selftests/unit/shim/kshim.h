@@ -6,6 +6,8 @@
 #ifndef _KSHIM_H
 #define _KSHIM_H
 #include <endian.h>
+#include <errno.h>
+#include <string.h>
 #include <linux/types.h>
 
 #define cpu_to_le16(x)	((__le16)htole16(x))
@@ -14,6 +16,7 @@
 #define le32_to_cpu(x)	((u32)le32toh(x))
 #define lower_32_bits(x) ((u32)((x) & 0xffffffffu))
 #define upper_32_bits(x) ((u32)((u64)(x) >> 32))
+#define offsetofend(T, m) (offsetof(T, m) + sizeof(((T *)0)->m))
 #define fallthrough	__attribute__((__fallthrough__))
 
 /* A scatterlist is an array here; the driver only walks it. */
