@@ -31,7 +31,9 @@
 #                        hot-plug tests on their own disks).  Default
 #                        "6.1:mptmq:msi=off 6.12:mptmq:msi=on
 #                        6.12:mptsas:msi=on 6.1:mptmq:fixture=sas
-#                        6.12:mptsas:fixture=sas sid:mptmq:msi=on
+#                        6.12:mptsas:fixture=sas
+#                        6.12:mptmq:fixture=sas,qemu=test (SAS events,
+#                        phy resets answered) sid:mptmq:msi=on
 #                        sid:mptsas:msi=on" (the reference keeps the tests
 #                        honest: every test must pass with it too, or skip
 #                        where it checks mptmq-only features); empty: no VMs
@@ -67,7 +69,7 @@ SELFTESTS=$(cd "$(dirname "$0")" && pwd)
 
 # Set but empty means none (no builds / no VMs).
 KERNELS=${MPTMQ_CHECK_KERNELS-6.1 6.12 sid}
-MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on 6.1:mptmq:fixture=sas 6.12:mptsas:fixture=sas sid:mptmq:msi=on sid:mptsas:msi=on}
+MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on 6.1:mptmq:fixture=sas 6.12:mptsas:fixture=sas 6.12:mptmq:fixture=sas,qemu=test sid:mptmq:msi=on sid:mptsas:msi=on}
 EH_MATRIX=${MPTMQ_CHECK_EH-6.1:mptmq:msi=off 6.12:mptmq:msi=on sid:mptmq:msi=on 6.12:mptmq:msi=on,qemu=test,tests=lostirq+portenable+faultdiag+hostile+surprise+sense64}
 TESTS=${MPTMQ_CHECK_TESTS:-}
 JOBS=${MPTMQ_CHECK_JOBS:-2}

@@ -30,7 +30,7 @@
 #   --console        also copy the serial console to stdout
 #   TEST...          probe identity data media_error lifecycle (default: all,
 #                    i.e. TEST_PROGS of selftests/Makefile; with --fixture
-#                    sas: sas_names sas_hotplug sas_phy_reset)
+#                    sas: sas_names sas_hotplug sas_functions)
 #
 # Prints the guest's KTAP, then one summary line per test ("PASS name",
 # "FAIL name", "SKIP name"; also in <rundir>/summary).  Exit status 0 when
@@ -71,7 +71,7 @@ main()
 	done
 	if ((${#tests[@]} == 0)); then
 		if [[ $fixture == sas ]]; then
-			tests=(sas_names sas_hotplug sas_phy_reset)
+			tests=(sas_names sas_hotplug sas_functions)
 		else
 			read -ra tests <<<"$(vm_suite_tests)"
 		fi

@@ -79,7 +79,8 @@
  * records @tm_gen when it is posted: the check after a reset of a nexus
  * looks only at commands posted before the reset went out, since an
  * SG_SCSI_RESET does not stop new I/O to the nexus.  @cfg_mutex serialises Config requests through the FIFO (the
- * SAS topology code reads pages while I/O runs).  The submit path takes no
+ * SAS topology code reads pages while I/O runs) and the SAS IO Unit Control
+ * and SMP pass-through requests, which share that slot.  The submit path takes no
  * lock: one 32-bit MMIO write posts a frame.  @reply_lock (a spinlock,
  * taken with interrupts off) serialises every drain of the reply FIFO -
  * the interrupt handler, the watchdog, .eh_timed_out, abort and the check
@@ -109,7 +110,7 @@ enum mptmq_internal_slot {
 	MPTMQ_SLOT_EVENT_ACK,	/* EventAck, only when an event asks for one */
 	MPTMQ_SLOT_TM0,		/* task management; two slots, so that an abort */
 	MPTMQ_SLOT_TM1,		/* the IOC still holds cannot block the reset after it */
-	MPTMQ_SLOT_CONFIG,	/* Config through the FIFO, under cfg_mutex */
+	MPTMQ_SLOT_CONFIG,	/* Config, SAS IO Unit Control, SMP: under cfg_mutex */
 	MPTMQ_SLOT_DEBUG,	/* fault injection from debugfs */
 	MPTMQ_NR_INTERNAL,
 };
@@ -318,7 +319,7 @@ struct mptmq_stats {
  * @tm_mutex: serialises task management
  * @tm_gen: task management requests posted (written under @tm_mutex)
  * @internal: the internal request slots
- * @cfg_mutex: serialises Config requests through the FIFO (CONFIG slot)
+ * @cfg_mutex: serialises requests through the FIFO in the CONFIG slot
  * @events_on: the IOC accepted EventNotification
  * @event_lock: protects the event ring (taken in hard interrupt context)
  * @event_ring: events copied out of their reply frames, oldest at @event_head
