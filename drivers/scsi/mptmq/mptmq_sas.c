@@ -593,12 +593,19 @@ static int mptmq_sas_add_phy(struct mptmq_sas *sas, unsigned int i,
 static void mptmq_sas_del_dev(struct mptmq_sas *sas, struct mptmq_sas_dev *dev)
 {
 	struct device *d = &sas->ioc->pdev->dev;
-	struct mptmq_sas_dev *c, *tmp;
+	struct mptmq_sas_dev *c;
 
-	/* The devices below an expander go first (their ports hang on its rphy). */
-	list_for_each_entry_safe(c, tmp, &sas->devs, list)
-		if (c->parent == dev)
+	/*
+	 * The devices below an expander go first (their ports hang on its
+	 * rphy); each deletion may free others, so the walk starts again.
+	 */
+restart:
+	list_for_each_entry(c, &sas->devs, list) {
+		if (c->parent == dev) {
 			mptmq_sas_del_dev(sas, c);
+			goto restart;
+		}
+	}
 	dev_info(d, "SAS device 0x%016llx (handle 0x%04x, firmware id %u:%u) removed\n",
 		 dev->sas_address, dev->handle, dev->bus, dev->id);
 	spin_lock_irq(&sas->dev_lock);
@@ -714,7 +721,7 @@ static void mptmq_sas_reconcile(struct mptmq_sas *sas, struct mptmq_sas_dev *par
 				const struct mpi_sas_device_page0 *att, u32 *masks,
 				unsigned int nports)
 {
-	struct mptmq_sas_dev *dev, *tmp;
+	struct mptmq_sas_dev *dev;
 	unsigned int p;
 
 	lockdep_assert_held(&sas->lock);
@@ -736,9 +743,14 @@ static void mptmq_sas_reconcile(struct mptmq_sas *sas, struct mptmq_sas_dev *par
 			}
 		}
 	}
-	list_for_each_entry_safe(dev, tmp, &sas->devs, list)
-		if (dev->parent == parent && !dev->seen)
+	/* Deleting an expander frees the devices below it too: start again. */
+restart:
+	list_for_each_entry(dev, &sas->devs, list) {
+		if (dev->parent == parent && !dev->seen) {
 			mptmq_sas_del_dev(sas, dev);
+			goto restart;
+		}
+	}
 	for (p = 0; p < nports; p++)
 		if (masks[p])
 			mptmq_sas_add_dev(sas, parent, masks[p], &att[__ffs(masks[p])]);
