@@ -15,6 +15,8 @@
 #define lower_32_bits(x) ((u32)((x) & 0xffffffffu))
 #define upper_32_bits(x) ((u32)((u64)(x) >> 32))
 #define fallthrough	__attribute__((__fallthrough__))
+#include <stddef.h>
+#define offsetofend(T, m)	(offsetof(T, m) + sizeof(((T *)0)->m))
 
 /* A scatterlist is an array here; the driver only walks it. */
 struct scatterlist {
