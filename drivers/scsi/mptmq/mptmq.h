@@ -537,6 +537,7 @@ int mptmq_ioc_make_ready(struct mptmq_ioc *ioc);
 int mptmq_ioc_get_facts(struct mptmq_ioc *ioc);
 int mptmq_ioc_start(struct mptmq_ioc *ioc);
 void mptmq_ioc_stop(struct mptmq_ioc *ioc);
+void mptmq_ioc_forget(struct mptmq_ioc *ioc);
 int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why);
 int mptmq_handshake(struct mptmq_ioc *ioc, const void *req, unsigned int req_bytes,
 		    void *reply, unsigned int reply_max);

@@ -268,7 +268,7 @@ unsigned int mptmq_chip_quiesce_partners(struct mptmq_ioc *ioc)
 void mptmq_chip_restart_partners(struct mptmq_ioc *ioc)
 {
 	struct mptmq_chip *chip = ioc->chip;
-	unsigned int i, j;
+	unsigned int i;
 	int ret;
 
 	if (!chip || chip->diag_owner != ioc)
@@ -279,10 +279,7 @@ void mptmq_chip_restart_partners(struct mptmq_ioc *ioc)
 		if (!p || !p->chip_held)
 			continue;
 		ret = mptmq_ioc_make_ready(p);
-		mptmq_fail_all(p, DID_RESET);
-		for (j = 0; j < MPTMQ_NR_INTERNAL; j++)
-			complete_all(&p->internal[j].done);
-		p->events_on = false;
+		mptmq_ioc_forget(p);
 		if (!ret)
 			ret = mptmq_ioc_start(p);
 		p->chip_held = false;

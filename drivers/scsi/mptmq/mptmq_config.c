@@ -261,6 +261,19 @@ int mptmq_events_enable(struct mptmq_ioc *ioc)
 	return 0;
 }
 
+/* The FIFO Config request's common part: page @type/@number at @address into @dma. */
+static void mptmq_config_req_init(struct mpi_config_request *req, u8 type, u8 number,
+				  u32 address, dma_addr_t dma)
+{
+	req->function = MPI_FUNCTION_CONFIG;
+	req->msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_CONFIG);
+	req->header.page_type = type;
+	req->header.page_number = number;
+	req->page_address = cpu_to_le32(address);
+	req->page_buffer_sge.address_low = cpu_to_le32(lower_32_bits(dma));
+	req->page_buffer_sge.address_high = cpu_to_le32(upper_32_bits(dma));
+}
+
 /**
  * mptmq_config_ext_read() - read one extended configuration page through the FIFO
  * @ioc: the IOC, RUNNING
@@ -283,14 +296,8 @@ int mptmq_config_ext_read(struct mptmq_ioc *ioc, u8 ext_type, u8 number, u32 add
 	unsigned int len;
 	int ret;
 
-	req.function = MPI_FUNCTION_CONFIG;
-	req.msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_CONFIG);
-	req.header.page_type = MPI_CONFIG_PAGETYPE_EXTENDED;
-	req.header.page_number = number;
+	mptmq_config_req_init(&req, MPI_CONFIG_PAGETYPE_EXTENDED, number, address, dma);
 	req.ext_page_type = ext_type;
-	req.page_address = cpu_to_le32(address);
-	req.page_buffer_sge.address_low = cpu_to_le32(lower_32_bits(dma));
-	req.page_buffer_sge.address_high = cpu_to_le32(upper_32_bits(dma));
 
 	mutex_lock(&ioc->cfg_mutex);
 	req.action = MPI_CONFIG_ACTION_PAGE_HEADER;
@@ -354,13 +361,7 @@ int mptmq_config_page(struct mptmq_ioc *ioc, u8 action, u8 type, u8 number, u32 
 	unsigned int len;
 	int ret;
 
-	req.function = MPI_FUNCTION_CONFIG;
-	req.msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_CONFIG);
-	req.header.page_type = type;
-	req.header.page_number = number;
-	req.page_address = cpu_to_le32(address);
-	req.page_buffer_sge.address_low = cpu_to_le32(lower_32_bits(dma));
-	req.page_buffer_sge.address_high = cpu_to_le32(upper_32_bits(dma));
+	mptmq_config_req_init(&req, type, number, address, dma);
 
 	mutex_lock(&ioc->cfg_mutex);
 	req.action = MPI_CONFIG_ACTION_PAGE_HEADER;

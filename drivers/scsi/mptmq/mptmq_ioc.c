@@ -706,6 +706,27 @@ void mptmq_ioc_mark_dead(struct mptmq_ioc *ioc, const char *why)
 }
 
 /**
+ * mptmq_ioc_forget() - the IOC was reset: settle what it forgot
+ * @ioc: the IOC, its reply FIFO closed
+ *
+ * Every outstanding command completes with DID_RESET (once: the in-flight
+ * bit decides), every waiter for an internal reply is woken, events are
+ * off until they are switched on again.
+ *
+ * Context: process; @ioc->ioc_mutex held.
+ */
+void mptmq_ioc_forget(struct mptmq_ioc *ioc)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&ioc->ioc_mutex);
+	mptmq_fail_all(ioc, DID_RESET);
+	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
+		complete_all(&ioc->internal[i].done);
+	ioc->events_on = false;
+}
+
+/**
  * mptmq_ioc_reset() - reset and re-initialise the IOC, losing no command
  * @ioc: the IOC
  * @why: reason, for the log
@@ -723,7 +744,6 @@ int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why)
 {
 	struct device *dev = &ioc->pdev->dev;
 	unsigned long start = jiffies;
-	unsigned int i;
 	int ret;
 
 	mptmq_chip_lock(ioc);
@@ -743,11 +763,7 @@ int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why)
 	mptmq_replies_close(ioc);
 
 	ret = mptmq_ioc_make_ready(ioc);
-	/* The IOC has forgotten every request: complete them here, once. */
-	mptmq_fail_all(ioc, DID_RESET);
-	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
-		complete_all(&ioc->internal[i].done);
-	ioc->events_on = false;
+	mptmq_ioc_forget(ioc);
 	if (!ret)
 		ret = mptmq_ioc_start(ioc);
 	mutex_unlock(&ioc->ioc_mutex);

@@ -203,11 +203,22 @@ static void mptmq_spi_read_params(struct scsi_target *starget)
 	dev_dbg(&starget->dev, "negotiated 0x%08x\n", np);
 }
 
-/* Before a coupled change: an unknown period (-1) is read from the IOC first. */
-static void mptmq_spi_known(struct scsi_target *starget)
+/*
+ * One coupled change: @set applies @val and the rules that go with it to
+ * the target's values (an unknown period, -1, is read from the IOC first,
+ * as mptspi does), then Device page 1 is written.
+ */
+static void mptmq_spi_change(struct scsi_target *starget,
+			     void (*set)(struct mptmq_spi_params *t, int val), int val)
 {
+	struct mptmq_spi_params t;
+
 	if (spi_period(starget) == -1)
 		mptmq_spi_read_params(starget);
+	mptmq_spi_params_of(starget, &t);
+	set(&t, val);
+	mptmq_spi_params_set(starget, &t);
+	mptmq_spi_write_pg1(starget, &t);
 }
 
 /**
@@ -219,13 +230,7 @@ static void mptmq_spi_known(struct scsi_target *starget)
  */
 static void mptmq_spi_set_period_cb(struct scsi_target *starget, int period)
 {
-	struct mptmq_spi_params t;
-
-	mptmq_spi_known(starget);
-	mptmq_spi_params_of(starget, &t);
-	mptmq_spi_set_period(&t, period);
-	mptmq_spi_params_set(starget, &t);
-	mptmq_spi_write_pg1(starget, &t);
+	mptmq_spi_change(starget, mptmq_spi_set_period, period);
 }
 
 /**
@@ -237,13 +242,7 @@ static void mptmq_spi_set_period_cb(struct scsi_target *starget, int period)
  */
 static void mptmq_spi_set_offset_cb(struct scsi_target *starget, int offset)
 {
-	struct mptmq_spi_params t;
-
-	mptmq_spi_known(starget);
-	mptmq_spi_params_of(starget, &t);
-	mptmq_spi_set_offset(&t, offset);
-	mptmq_spi_params_set(starget, &t);
-	mptmq_spi_write_pg1(starget, &t);
+	mptmq_spi_change(starget, mptmq_spi_set_offset, offset);
 }
 
 /**
@@ -255,12 +254,7 @@ static void mptmq_spi_set_offset_cb(struct scsi_target *starget, int offset)
  */
 static void mptmq_spi_set_width_cb(struct scsi_target *starget, int width)
 {
-	struct mptmq_spi_params t;
-
-	mptmq_spi_params_of(starget, &t);
-	mptmq_spi_set_width(&t, width);
-	mptmq_spi_params_set(starget, &t);
-	mptmq_spi_write_pg1(starget, &t);
+	mptmq_spi_change(starget, mptmq_spi_set_width, width);
 }
 
 /**
@@ -272,13 +266,7 @@ static void mptmq_spi_set_width_cb(struct scsi_target *starget, int width)
  */
 static void mptmq_spi_set_dt_cb(struct scsi_target *starget, int dt)
 {
-	struct mptmq_spi_params t;
-
-	mptmq_spi_known(starget);
-	mptmq_spi_params_of(starget, &t);
-	mptmq_spi_set_dt(&t, dt);
-	mptmq_spi_params_set(starget, &t);
-	mptmq_spi_write_pg1(starget, &t);
+	mptmq_spi_change(starget, mptmq_spi_set_dt, dt);
 }
 
 /**
@@ -290,13 +278,7 @@ static void mptmq_spi_set_dt_cb(struct scsi_target *starget, int dt)
  */
 static void mptmq_spi_set_iu_cb(struct scsi_target *starget, int iu)
 {
-	struct mptmq_spi_params t;
-
-	mptmq_spi_known(starget);
-	mptmq_spi_params_of(starget, &t);
-	mptmq_spi_set_iu(&t, iu);
-	mptmq_spi_params_set(starget, &t);
-	mptmq_spi_write_pg1(starget, &t);
+	mptmq_spi_change(starget, mptmq_spi_set_iu, iu);
 }
 
 /**

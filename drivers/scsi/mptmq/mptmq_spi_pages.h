@@ -397,30 +397,30 @@ static inline void mptmq_spi_set_offset(struct mptmq_spi_params *t, int offset)
 }
 
 /** mptmq_spi_set_dt() - DT on or off; off means a period of at least 10 */
-static inline void mptmq_spi_set_dt(struct mptmq_spi_params *t, bool dt)
+static inline void mptmq_spi_set_dt(struct mptmq_spi_params *t, int dt)
 {
 	if (!dt && t->period < MPTMQ_SPI_ULTRA2)
 		t->period = MPTMQ_SPI_ULTRA2;
-	t->dt = dt;
+	t->dt = !!dt;
 }
 
 /** mptmq_spi_set_iu() - IU on or off; off means a period of at least 9 */
-static inline void mptmq_spi_set_iu(struct mptmq_spi_params *t, bool iu)
+static inline void mptmq_spi_set_iu(struct mptmq_spi_params *t, int iu)
 {
 	if (!iu && t->period < MPTMQ_SPI_U160)
 		t->period = MPTMQ_SPI_U160;
-	t->iu = iu;
+	t->iu = !!iu;
 }
 
 /** mptmq_spi_set_width() - wide or narrow; narrow means no DT, period >= 10 */
-static inline void mptmq_spi_set_width(struct mptmq_spi_params *t, bool width)
+static inline void mptmq_spi_set_width(struct mptmq_spi_params *t, int width)
 {
 	if (!width) {
 		t->dt = false;
 		if (t->period < MPTMQ_SPI_ULTRA2)
 			t->period = MPTMQ_SPI_ULTRA2;
 	}
-	t->width = width;
+	t->width = !!width;
 }
 
 #endif /* _MPTMQ_SPI_PAGES_H */
