@@ -10,7 +10,8 @@
 #                    installed 6.1.0-*-amd64; 6.12 = newest 6.12.*+deb12-amd64;
 #                    sid = the kernel of the newest Debian-unstable root, which
 #                    then is the guest's root: vm/sidroot.sh setup builds it)
-#   --driver NAME    mptsas (in-kernel reference, default) or mptmq
+#   --driver NAME    mptsas (in-kernel reference, default), mptspi (the
+#                    in-kernel SPI reference, default with --fixture spi) or mptmq
 #   --msi on|off     MSI on the HBA and in the driver (default off)
 #   --bridge on|off  HBA behind a PCIe-to-PCI bridge (default on)
 #   --qemu stock|test  Debian's QEMU (default) or the test build with the
@@ -25,12 +26,15 @@
 #                    or sas (ids 0,3,5, a LUN 1, a disk without wwn:
 #                    vm_sas_disks; QEMU's QMP socket is relayed to the guest
 #                    by eh/qmp-watch.py for the hot-plug tests)
+#                    or spi (the test QEMU's lsi53c1030 with two functions
+#                    and targets of different abilities: vm_spi_disks;
+#                    implies --qemu test)
 #   --name NAME      run directory out/vm/NAME (default <kver>-<driver>-msi<on|off>-bridge<on|off>,
 #                    plus "sas" for --fixture sas and -qemutest on the test build)
 #   --console        also copy the serial console to stdout
 #   TEST...          probe identity data media_error lifecycle (default: all,
 #                    i.e. TEST_PROGS of selftests/Makefile; with --fixture
-#                    sas: sas_names sas_hotplug)
+#                    sas: sas_names sas_hotplug; with --fixture spi: spi)
 #
 # Prints the guest's KTAP, then one summary line per test ("PASS name",
 # "FAIL name", "SKIP name"; also in <rundir>/summary).  Exit status 0 when
@@ -72,6 +76,8 @@ main()
 	if ((${#tests[@]} == 0)); then
 		if [[ $fixture == sas ]]; then
 			tests=(sas_names sas_hotplug)
+		elif [[ $fixture == spi ]]; then
+			tests=(spi)
 		else
 			read -ra tests <<<"$(vm_suite_tests)"
 		fi
@@ -81,10 +87,13 @@ main()
 	if [[ " ${tests[*]} " == *" leak "* && ${VM_APPEND_EXTRA:-} != *slub_debug* ]]; then
 		VM_APPEND_EXTRA="${VM_APPEND_EXTRA:-}${VM_APPEND_EXTRA:+ }slub_debug=U,kmalloc-*,iommu_iova"
 	fi
+	# The SPI fixture is the test build's lsi53c1030 (set before the run
+	# name is made); its reference is mptspi.
+	[[ $fixture == spi ]] && VM_QEMU=test && : "${VM_DRIVER:=mptspi}"
 	vm_defaults
 	VM_KVER=$(vm_pick_kernel "$series")
 	case $VM_DRIVER in
-	mptsas) ;;
+	mptsas|mptspi) ;;
 	mptmq)
 		if [[ -z $ko ]]; then
 			# Incremental: only what changed in the tree is rebuilt.
@@ -109,6 +118,7 @@ main()
 		vm_sas_disks
 		vm_qmp_watch_start
 		;;
+	spi) vm_spi_disks ;;
 	*) echo "unknown fixture $fixture" >&2; usage ;;
 	esac
 	vm_suite_snapshot
