@@ -14,6 +14,9 @@
 #                    in-kernel SPI reference, default with --fixture spi) or mptmq
 #   --msi on|off     MSI on the HBA and in the driver (default off)
 #   --bridge on|off  HBA behind a PCIe-to-PCI bridge (default on)
+#   --hba MODEL      mptsas1068 (default) or lsi53c1030 (the test QEMU's
+#                    53C1030 SPI personality; implies --qemu test; with the
+#                    suite fixture use --driver mptspi or mptmq)
 #   --qemu stock|test  Debian's QEMU (default) or the test build with the
 #                    strict checks and fault hooks (make qemu; built when
 #                    missing); a run on the test build fails when the model
@@ -59,6 +62,7 @@ main()
 		--driver) VM_DRIVER=$2; shift ;;
 		--msi) VM_MSI=$2; shift ;;
 		--bridge) VM_BRIDGE=$2; shift ;;
+		--hba) VM_HBA=$2; shift ;;
 		--qemu) VM_QEMU=$2; shift ;;
 		--ko) ko=$2; shift ;;
 		--smp) VM_SMP=$2; shift ;;
@@ -90,6 +94,7 @@ main()
 	# The SPI fixture is the test build's lsi53c1030 (set before the run
 	# name is made); its reference is mptspi.
 	[[ $fixture == spi ]] && VM_QEMU=test && : "${VM_DRIVER:=mptspi}"
+	[[ ${VM_HBA:-} == lsi53c1030 ]] && VM_QEMU=test
 	vm_defaults
 	VM_KVER=$(vm_pick_kernel "$series")
 	case $VM_DRIVER in
@@ -110,7 +115,9 @@ main()
 
 	local qtag=""
 	[[ $VM_QEMU == test ]] && qtag=-qemutest
-	: "${name:=$VM_KVER-$VM_DRIVER-msi$VM_MSI-bridge$VM_BRIDGE${fixture/#suite/}$qtag}"
+	local htag=""
+	[[ $VM_HBA == lsi53c1030 && $fixture == suite ]] && htag=-spi
+	: "${name:=$VM_KVER-$VM_DRIVER-msi$VM_MSI-bridge$VM_BRIDGE${fixture/#suite/}$htag$qtag}"
 	vm_rundir_new "$VM_OUT/vm/$name"
 	case $fixture in
 	suite) vm_suite_disks ;;
