@@ -24,14 +24,21 @@
 # Subtests: bound (one host per function, both functions bound), dv (domain
 # validation ran on every target), <disk>_agreement (the spi_transport
 # attributes), fallback (f4 fell back, with the driver saying so), fio
-# (write+verify on f0, f4 and g0), host_reset (sg_reset -H on function 0:
-# the model resets both channels; both keep working; what the driver logged
-# is printed), dmesg (no kernel problem).
+# (write+verify on f0, f4 and g0), host_reset (sg_reset -H on function 0;
+# both functions keep working; what the driver logged is printed),
+# chip_reset (function 0 put into FAULT through QMP, x-fault: the driver's
+# recovery is a diagnostic reset, which on the two-channel chip resets
+# function 1 too, the model says so in qemu.log; both functions must read
+# again within 90 s), dmesg (no kernel problem).
 #
 # Rerun alone: selftests/vm/run.sh --driver mptspi --fixture spi spi
 
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+DIR=$(cd "$(dirname "$0")" && pwd)
+. "$DIR/lib.sh"
+# vm/run.sh copies eh/eh_lib.sh next to the tests (qmp_cmd, model_set).
+# shellcheck source=eh/eh_lib.sh
+. "$DIR/eh_lib.sh"
 
 # spi_target_dir NAME - /sys/class/spi_transport/target<H>:0:<T> of disk NAME.
 spi_target_dir()
@@ -132,10 +139,39 @@ host_reset()
 	echo "both functions read after the reset"
 }
 
+# chip_reset - FAULT on function 0; both channels back after the driver's
+# diagnostic reset.
+chip_reset()
+{
+	local before after b0 b1 mark i
+	b0=$(disk_block f0) && b1=$(disk_block g0) || return 1
+	before=$(grep -c 'mptsas-hook: multifunction: hba0: diagnostic reset' "$MPT_RUNDIR/qemu.log")
+	mark=$(dmesg | wc -l)
+	model_set x-fault 4660 >/dev/null || { echo "qom-set x-fault failed"; return 1; }
+	echo "hba0 (function 0) put into FAULT 0x1234"
+	for ((i = 0; i < 90; i++)); do
+		after=$(grep -c 'mptsas-hook: multifunction: hba0: diagnostic reset' "$MPT_RUNDIR/qemu.log")
+		((after > before)) && break
+		sleep 1
+	done
+	dmesg | tail -n +"$((mark + 1))" | grep -i 'ioc\|fault\|reset\|mpt' | head -n 30
+	((after > before)) || { echo "no diagnostic reset of function 0 within 90 s"; return 1; }
+	grep 'mptsas-hook: multifunction: hba0' "$MPT_RUNDIR/qemu.log" | tail -n 1
+	for ((i = 0; i < 90; i++)); do
+		timeout 30 dd if="$b0" of=/dev/null bs=64k count=16 iflag=direct status=none 2>/dev/null &&
+			timeout 30 dd if="$b1" of=/dev/null bs=64k count=16 iflag=direct status=none 2>/dev/null &&
+			{ echo "both functions read $i s after the reset"; return 0; }
+		sleep 1
+	done
+	echo "function 0 or 1 unreadable 90 s after the chip reset"
+	return 1
+}
+
 mpt_load_manifest
 [[ ${MPT_HBA:-} == lsi53c1030 ]] || ktap_skip_all "needs --fixture spi (the lsi53c1030 of the test QEMU)"
 ktap_print_header
-ktap_set_plan $((${#MPT_DISKS[@]} + 6))
+[[ -e ${MPT_RUNDIR:-}/qmp.sock ]] || ktap_skip_all "no QMP socket (run through selftests/vm/run.sh --fixture spi)"
+ktap_set_plan $((${#MPT_DISKS[@]} + 7))
 dmesg_mark
 mpt_require_driver
 ktap_check bound bound
@@ -146,5 +182,6 @@ done
 ktap_check fallback fallback
 ktap_check fio fio_verify
 ktap_check host_reset host_reset
+ktap_check chip_reset chip_reset
 ktap_check dmesg dmesg_problems
 ktap_finished

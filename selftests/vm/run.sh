@@ -93,8 +93,11 @@ main()
 	fi
 	# The SPI fixture is the test build's lsi53c1030 (set before the run
 	# name is made); its reference is mptspi.
-	[[ $fixture == spi ]] && VM_QEMU=test && : "${VM_DRIVER:=mptspi}"
-	[[ ${VM_HBA:-} == lsi53c1030 ]] && VM_QEMU=test
+	if [[ $fixture == spi ]]; then
+		VM_QEMU="test"
+		: "${VM_DRIVER:=mptspi}"
+	fi
+	[[ ${VM_HBA:-} != lsi53c1030 ]] || VM_QEMU="test"
 	vm_defaults
 	VM_KVER=$(vm_pick_kernel "$series")
 	case $VM_DRIVER in
@@ -125,7 +128,10 @@ main()
 		vm_sas_disks
 		vm_qmp_watch_start
 		;;
-	spi) vm_spi_disks ;;
+	spi)
+		vm_spi_disks
+		vm_qmp_watch_start
+		;;
 	*) echo "unknown fixture $fixture" >&2; usage ;;
 	esac
 	vm_suite_snapshot
