@@ -29,9 +29,14 @@ TARGETS = {0: "", 1: "narrow", 2: "period=0x0c:nodt", 3: "async",
 
 
 def spi_model(fn, **kw):
+    """FN(model) on an lsi53c1030 with a disk for each of TARGETS (or,
+    with keyword arguments, Model(device="lsi53c1030", **KW))."""
     def wrapped():
-        props = "".join(",x-spi-target%d=%s" % (t, c) for t, c in TARGETS.items() if c)
-        m = Model(props, disks=tuple(TARGETS), device="lsi53c1030", **kw)
+        if kw:
+            m = Model(device="lsi53c1030", **kw)
+        else:
+            props = "".join(",x-spi-target%d=%s" % (t, c) for t, c in TARGETS.items() if c)
+            m = Model(props, disks=tuple(TARGETS), device="lsi53c1030")
         try:
             fn(m)
         finally:
@@ -230,17 +235,6 @@ def multifunction(m):
     check(m.replies(), "fn1 does not work after the reset")
 
 
-def multi_model(fn):
-    def wrapped():
-        m = Model("", disks=(0,), device="lsi53c1030", funcs=2, disks1=(0,))
-        try:
-            fn(m)
-        finally:
-            m.close()
-    wrapped.__name__ = fn.__name__
-    return wrapped
-
-
 def strict(m):
     """The strict checks apply to this personality: a request before
     IOCInit is refused and logged; a target at id 7 (the initiator) is
@@ -265,7 +259,7 @@ TESTS = {
     "negotiation": spi_model(negotiation),
     "inquiry": spi_model(inquiry),
     "fail_below": spi_model(fail_below),
-    "multifunction": multi_model(multifunction),
+    "multifunction": spi_model(multifunction, disks=(0,), funcs=2, disks1=(0,)),
     "strict": spi_model(strict),
 }
 
