@@ -24,8 +24,11 @@
 #                 again by mptmq (error_counters/reset_partner +1, no timeout
 #                 and no fault reset of its own)
 #   dmesg         no kernel problem
-# QEMU: the test build only.  The reference mptspi runs every subtest (the
-# IOC reset through debugfs and the counters are mptmq's only).
+# QEMU: the test build only.  The reference mptspi runs period_write and
+# resets (the IOC reset through debugfs is mptmq's only); its chip_reset is
+# a known reference failure, skipped: the subtest passes, but under fio
+# mptscsih's recovery sends a message unit reset to the FAULTed IOC, which
+# the test QEMU's strict check (fault-halted) reports, failing the run.
 #
 # Rerun alone: selftests/vm/run.sh --driver mptmq --fixture spi spi_resets
 
@@ -43,6 +46,13 @@ spi_dir()
 	echo "/sys/class/spi_transport/target${hctl%:*}"
 }
 
+# attr DIR NAME - one spi_transport attribute ("-" when not shown); the
+# transport class ends some values with a NUL byte, dropped here.
+attr()
+{
+	tr -d '\0' 2>/dev/null <"$1/$2" || echo -
+}
+
 # agreements - "disk width period offset dt iu qas" for every disk.
 agreements()
 {
@@ -51,7 +61,7 @@ agreements()
 		dir=$(spi_dir "$d") || return 1
 		line=$d
 		for a in width period offset dt iu qas; do
-			line+=" $(cat "$dir/$a" 2>/dev/null || echo -)"
+			line+=" $(attr "$dir" "$a")"
 		done
 		echo "$line"
 	done
@@ -74,15 +84,15 @@ period_write()
 {
 	local dir b rc=0
 	dir=$(spi_dir f0) && b=$(disk_block f0) || return 1
-	echo "f0 (${dir##*/}) period $(<"$dir/period")"
+	echo "f0 (${dir##*/}) period $(attr "$dir" period)"
 	echo 12.5 >"$dir/period" || return 1
-	echo "wrote 12.5: period $(<"$dir/period") dt $(<"$dir/dt") iu $(<"$dir/iu")"
-	[[ $(<"$dir/period") == 12.5 ]] || rc=1
+	echo "wrote 12.5: period $(attr "$dir" period) dt $(attr "$dir" dt) iu $(attr "$dir" iu)"
+	[[ $(attr "$dir" period) == 12.5 ]] || rc=1
 	timeout 60 dd if="$b" of=/dev/null bs=64k count=64 iflag=direct status=none ||
 		{ echo "f0 unreadable at 12.5 ns"; rc=1; }
 	echo 6.25 >"$dir/period" || return 1
-	echo "wrote 6.25: period $(<"$dir/period")"
-	[[ $(<"$dir/period") == 6.25 ]] || rc=1
+	echo "wrote 6.25: period $(attr "$dir" period)"
+	[[ $(attr "$dir" period) == 6.25 ]] || rc=1
 	return $rc
 }
 
@@ -167,7 +177,13 @@ dmesg_mark
 mpt_require_driver
 ktap_check period_write period_write
 ktap_check resets resets
-if [[ -e ${MPT_RUNDIR:-}/qmp.sock ]]; then
+if [[ $MPT_DRIVER != mptmq ]]; then
+	# Seen in out/vm/spidrv-612-mptspi-spi: the subtest passes, but with
+	# fio running the FAULT times commands out and mptscsih's reset sends
+	# a message unit reset to the FAULTed IOC, which the test QEMU's strict
+	# check fault-halted logs, failing the whole run.
+	ktap_test_skip chip_reset "known reference failure: mptscsih sends a message unit reset to the FAULTed IOC (strict check fault-halted)"
+elif [[ -e ${MPT_RUNDIR:-}/qmp.sock ]]; then
 	ktap_check chip_reset chip_reset
 else
 	ktap_test_skip chip_reset "no QMP socket (run through selftests/vm/run.sh --fixture spi)"

@@ -37,7 +37,7 @@
 #   --console        also copy the serial console to stdout
 #   TEST...          probe identity data media_error lifecycle (default: all,
 #                    i.e. TEST_PROGS of selftests/Makefile; with --fixture
-#                    sas: sas_names sas_hotplug; with --fixture spi: spi)
+#                    sas: sas_names sas_hotplug; with --fixture spi: spi spi_resets)
 #
 # Prints the guest's KTAP, then one summary line per test ("PASS name",
 # "FAIL name", "SKIP name"; also in <rundir>/summary).  Exit status 0 when
@@ -81,7 +81,7 @@ main()
 		if [[ $fixture == sas ]]; then
 			tests=(sas_names sas_hotplug)
 		elif [[ $fixture == spi ]]; then
-			tests=(spi)
+			tests=(spi spi_resets)
 		else
 			read -ra tests <<<"$(vm_suite_tests)"
 		fi
