@@ -28,13 +28,19 @@
 #                        spaces; OPT is msi, bridge (default on/off as in
 #                        run.sh), qemu (stock, or test: our test build, see
 #                        vm/run.sh --qemu) or fixture (suite, or sas: the SAS naming and
-#                        hot-plug tests on their own disks).  Default
+#                        hot-plug tests on their own disks, or spi: test_spi
+#                        and test_spi_resets on the test QEMU's two-function
+#                        lsi53c1030).  Default
 #                        "6.1:mptmq:msi=off 6.12:mptmq:msi=on
 #                        6.12:mptsas:msi=on 6.1:mptmq:fixture=sas
 #                        6.12:mptsas:fixture=sas
 #                        6.12:mptmq:fixture=sas,qemu=test (SAS events,
-#                        phy resets answered) sid:mptmq:msi=on
-#                        sid:mptsas:msi=on" (the reference keeps the tests
+#                        phy resets answered)
+#                        6.12:mptspi:msi=off,qemu=test,fixture=spi
+#                        6.12:mptmq:msi=off,qemu=test,fixture=spi
+#                        6.1:mptmq:msi=off,qemu=test,fixture=spi (test_spi
+#                        and test_spi_resets on the lsi53c1030)
+#                        sid:mptmq:msi=on sid:mptsas:msi=on" (the reference keeps the tests
 #                        honest: every test must pass with it too, or skip
 #                        where it checks mptmq-only features); empty: no VMs
 #   MPTMQ_CHECK_EH       EH suite runs, "KERNEL:DRIVER[:OPT=VAL,...]", OPT
@@ -69,7 +75,7 @@ SELFTESTS=$(cd "$(dirname "$0")" && pwd)
 
 # Set but empty means none (no builds / no VMs).
 KERNELS=${MPTMQ_CHECK_KERNELS-6.1 6.12 sid}
-MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on 6.1:mptmq:fixture=sas 6.12:mptsas:fixture=sas 6.12:mptmq:fixture=sas,qemu=test sid:mptmq:msi=on sid:mptsas:msi=on}
+MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on 6.1:mptmq:fixture=sas 6.12:mptsas:fixture=sas 6.12:mptmq:fixture=sas,qemu=test 6.12:mptspi:msi=off,qemu=test,fixture=spi 6.12:mptmq:msi=off,qemu=test,fixture=spi 6.1:mptmq:msi=off,qemu=test,fixture=spi sid:mptmq:msi=on sid:mptsas:msi=on}
 EH_MATRIX=${MPTMQ_CHECK_EH-6.1:mptmq:msi=off 6.12:mptmq:msi=on sid:mptmq:msi=on 6.12:mptmq:msi=on,qemu=test,tests=lostirq+portenable+faultdiag+hostile+surprise+sense64}
 TESTS=${MPTMQ_CHECK_TESTS:-}
 JOBS=${MPTMQ_CHECK_JOBS:-2}

@@ -145,7 +145,10 @@ mpt_load_manifest()
 	# The environment wins over the manifest for what to load.
 	MPT_DRIVER=${driver_env:-${MPT_DRIVER:-mptsas}}
 	MPT_MSI=${msi_env:-${MPT_MSI:-off}}
-	# Both number SAS targets in discovery order (the SAS transport class).
+	# On the SPI personality (lsi53c1030) a target is its scsi-id; on SAS
+	# both drivers number targets in discovery order (the SAS transport
+	# class).
+	[[ ${MPT_HBA:-} == lsi53c1030 ]] && : "${MPT_TARGET_MAP:=id}"
 	: "${MPT_TARGET_MAP:=rank}"
 }
 
@@ -223,9 +226,10 @@ tracefs_dir()
 # mpt_pci_dev - print the sysfs path of the (first) LSI SAS1068 function.
 mpt_pci_dev()
 {
-	local d
+	local d id=0x0054
+	[[ ${MPT_HBA:-} == lsi53c1030 ]] && id=0x0030
 	for d in /sys/bus/pci/devices/*; do
-		if [[ $(<"$d/vendor") == 0x1000 && $(<"$d/device") == 0x0054 ]]; then
+		if [[ $(<"$d/vendor") == 0x1000 && $(<"$d/device") == "$id" ]]; then
 			echo "$d"
 			return 0
 		fi
@@ -233,13 +237,16 @@ mpt_pci_dev()
 	return 1
 }
 
-# mpt_host - print the SCSI host number of the driver under test.
+# mpt_host [INDEX] - print the SCSI host number of the driver under test
+# (INDEX 1: its second host, the second function hba1 of a two-function
+# HBA; hosts are numbered in probe = PCI function order).
 mpt_host()
 {
-	local h
-	for h in /sys/class/scsi_host/host*; do
+	local h n=0
+	for h in $(printf '%s\n' /sys/class/scsi_host/host* | sort -V); do
 		[[ -e $h/proc_name ]] || continue
 		if [[ $(<"$h/proc_name") == "$MPT_DRIVER" ]]; then
+			((n++ == ${1:-0})) || continue
 			echo "${h##*/host}"
 			return 0
 		fi
@@ -272,8 +279,9 @@ disk_ctl()
 # disk_hctl NAME - H:C:T:L of disk NAME on the host of the driver under test.
 disk_hctl()
 {
-	local h
-	h=$(mpt_host) || return 1
+	local h idx=0
+	[[ $(disk_get "$1" BUS) == hba1 ]] && idx=1
+	h=$(mpt_host "$idx") || return 1
 	echo "$h:$(disk_ctl "$1")"
 }
 
@@ -347,6 +355,10 @@ load_driver()
 		modprobe mptbase mpt_msi_enable_sas="$msi" &&
 			modprobe mptsas || return 1
 		;;
+	mptspi)
+		modprobe mptbase mpt_msi_enable_spi="$msi" &&
+			modprobe mptspi || return 1
+		;;
 	mptmq)
 		[[ -r ${MPTMQ_KO:-} ]] || {
 			echo "MPTMQ_KO='${MPTMQ_KO:-}' is not a readable module"
@@ -375,6 +387,7 @@ unload_driver()
 {
 	case $MPT_DRIVER in
 	mptsas) modprobe -r mptsas mptscsih mptbase ;;
+	mptspi) modprobe -r mptspi mptscsih mptbase ;;
 	*) rmmod "$MPT_DRIVER" ;;
 	esac
 }

@@ -32,12 +32,15 @@ iommu_strict()
 		echo "DMAR is not enabled"
 		rc=1
 	}
+	# The HBA model (mpt_pci_dev looks for its device id).
+	local MPT_HBA
+	MPT_HBA=$(manifest_get MPT_HBA)
 	if dev=$(mpt_pci_dev); then
 		grp=$(cat "$dev/iommu_group/type" 2>/dev/null)
 		echo "HBA ${dev##*/} iommu group type: ${grp:-none}"
 		[[ $grp == DMA ]] || rc=1
 	else
-		echo "no LSI SAS1068 PCI function found"
+		echo "no ${MPT_HBA:-mptsas1068} PCI function found"
 		rc=1
 	fi
 	return "$rc"

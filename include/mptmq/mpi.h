@@ -493,6 +493,7 @@ static_assert(sizeof(struct mpi_config_page_header) == 4);
 
 #define MPI_CONFIG_ACTION_PAGE_HEADER		0x00
 #define MPI_CONFIG_ACTION_PAGE_READ_CURRENT	0x01
+#define MPI_CONFIG_ACTION_PAGE_WRITE_CURRENT	0x02
 
 /** struct mpi_config_request - Config request */
 struct mpi_config_request {

@@ -31,6 +31,11 @@ READY, OPERATIONAL, FAULT = 0x10000000, 0x20000000, 0x40000000
 # Functions
 F_SCSI_IO, F_TM, F_IOC_INIT, F_IOC_FACTS = 0x00, 0x01, 0x02, 0x03
 F_PORT_ENABLE, F_EVENT_NOTIFY, F_SAS_IOUNIT_CONTROL = 0x06, 0x07, 0x1B
+F_CONFIG, F_PORT_FACTS = 0x04, 0x05
+# Config actions and page types (mpi_cnfg.h / QEMU hw/scsi/mpi.h)
+CFG_HEADER, CFG_READ_CURRENT, CFG_WRITE_CURRENT = 0x00, 0x01, 0x02
+CFG_WRITE_NVRAM, CFG_READ_NVRAM = 0x04, 0x06
+PT_IOC, PT_SCSI_PORT, PT_SCSI_DEVICE = 0x01, 0x03, 0x04
 F_MUR, F_HANDSHAKE = 0x40, 0x42
 
 IO_BASE = 0xc000            # the I/O BAR we assign
@@ -57,13 +62,26 @@ def qemu_binary():
     return out.strip().splitlines()[-1]
 
 
-class Model:
-    """One QEMU with one mptsas1068 (id hba0) and a null-co disk at target 0."""
+# PCI device id of each HBA model (lsi53c1030: the test build's SPI
+# personality, selftests/qemu/patches/0002-*).
+DEVICE_IDS = {"mptsas1068": 0x0054, "lsi53c1030": 0x0030}
 
-    def __init__(self, extra_props="", disks=(0,)):
+
+class Model:
+    """One QEMU with one mptsas1068 (id hba0) and a null-co disk at target 0.
+
+    DEVICE picks the HBA model; FUNCS=2 adds a second function (id hba1,
+    00:05.1, multifunction=on) with PROPS1, DISKS1 its disks' target ids.
+    Register and config accesses go to function self.fn (use_function)."""
+
+    def __init__(self, extra_props="", disks=(0,), device="mptsas1068",
+                 funcs=1, props1="", disks1=()):
         # MPTMQ_MODEL_PROPS: more -device properties for every model (the
         # mutant check: ",x-strict=off" must make test_strict.py fail).
         extra_props += os.environ.get("MPTMQ_MODEL_PROPS", "")
+        self.device = device
+        self.fn = 0
+        self.io_base = IO_BASE
         self.dir = tempfile.mkdtemp(prefix="mptmodel.")
         qt, qmp = os.path.join(self.dir, "qtest"), os.path.join(self.dir, "qmp")
         self.log = os.path.join(self.dir, "qemu.log")
@@ -74,12 +92,18 @@ class Model:
                 "-machine", "q35,accel=qtest", "-m", "256", "-display", "none",
                 "-nodefaults", "-qtest", "unix:" + qt, "-qtest-log", "/dev/null",
                 "-qmp", "unix:%s,server=on,wait=off" % qmp,
-                "-device", "mptsas1068,id=hba0,bus=pcie.0,addr=%d.0,msi=off%s"
-                % (PCI_DEV, extra_props)]
-        for t in disks:
-            args += ["-blockdev", "driver=null-co,node-name=n%d,size=67108864,read-zeroes=on" % t,
-                     "-device", "scsi-hd,drive=n%d,bus=hba0.0,scsi-id=%d,lun=0,wwn=0x5000c5001e57%02x00"
-                     % (t, t, 16 + t)]
+                "-device", "%s,id=hba0,bus=pcie.0,addr=%d.0,msi=off%s%s"
+                % (device, PCI_DEV, ",multifunction=on" if funcs > 1 else "",
+                   extra_props)]
+        if funcs > 1:
+            args += ["-device", "%s,id=hba1,bus=pcie.0,addr=%d.1,msi=off%s"
+                     % (device, PCI_DEV, props1)]
+        for bus, tgts in ((0, disks), (1, disks1)):
+            for t in tgts:
+                n = "n%d_%d" % (bus, t)
+                args += ["-blockdev", "driver=null-co,node-name=%s,size=67108864,read-zeroes=on" % n,
+                         "-device", "scsi-hd,drive=%s,bus=hba%d.0,scsi-id=%d,lun=0,wwn=0x5000c5001e57%02x%02x"
+                         % (n, bus, t, 16 + t, bus)]
         self.logf = open(self.log, "w")
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
                                      stdout=self.logf, stderr=subprocess.STDOUT)
@@ -97,7 +121,10 @@ class Model:
         self._qmp_read()
         self.qmp_cmd("qmp_capabilities")
         self.ctx = 0x100
-        self.pci_setup()
+        for fn in range(funcs):
+            self.use_function(fn)
+            self.pci_setup()
+        self.use_function(0)
 
     # ------------------------------------------------------------ plumbing
     def close(self):
@@ -147,11 +174,12 @@ class Model:
             return msg.get("return")
 
     def set(self, prop, value):
-        return self.qmp_cmd("qom-set", path="/machine/peripheral/hba0",
+        return self.qmp_cmd("qom-set", path="/machine/peripheral/hba%d" % self.fn,
                             property=prop, value=value)
 
     def get(self, prop):
-        return self.qmp_cmd("qom-get", path="/machine/peripheral/hba0", property=prop)
+        return self.qmp_cmd("qom-get", path="/machine/peripheral/hba%d" % self.fn,
+                            property=prop)
 
     def stderr(self):
         self.logf.flush()
@@ -179,20 +207,31 @@ class Model:
         return bytes.fromhex(self.qtest("read 0x%x %d" % (addr, n))[2:])
 
     # ---------------------------------------------------------------- PCI
+    def use_function(self, fn):
+        """Direct register and config accesses to function FN (I/O BAR
+        0xc000 + 0x100 * FN)."""
+        self.fn = fn
+        self.io_base = IO_BASE + 0x100 * fn
+
+    def cfg_addr(self, off):
+        return 0x80000000 | (PCI_DEV << 11) | (self.fn << 8) | (off & ~3)
+
     def cfg_read(self, off, size=4):
-        self.qtest("outl 0xcf8 0x%x" % (0x80000000 | (PCI_DEV << 11) | (off & ~3)))
+        self.qtest("outl 0xcf8 0x%x" % self.cfg_addr(off))
         v = int(self.qtest("inl 0xcfc"), 16)
         return (v >> (8 * (off & 3))) & ((1 << (8 * size)) - 1)
 
     def cfg_write(self, off, val, size=4):
-        self.qtest("outl 0xcf8 0x%x" % (0x80000000 | (PCI_DEV << 11) | (off & ~3)))
+        self.qtest("outl 0xcf8 0x%x" % self.cfg_addr(off))
         port = 0xcfc + (off & 3)
         self.qtest({1: "outb", 2: "outw", 4: "outl"}[size] + " 0x%x 0x%x" % (port, val))
 
     def pci_setup(self):
-        if self.cfg_read(0, 4) != 0x00541000:
-            raise Fail("no mptsas1068 at 00:%02x.0: %08x" % (PCI_DEV, self.cfg_read(0)))
-        self.cfg_write(0x10, IO_BASE)           # BAR0: I/O
+        want = (DEVICE_IDS[self.device] << 16) | 0x1000
+        if self.cfg_read(0, 4) != want:
+            raise Fail("no %s at 00:%02x.%d: %08x" % (self.device, PCI_DEV, self.fn,
+                                                     self.cfg_read(0)))
+        self.cfg_write(0x10, self.io_base)      # BAR0: I/O
         self.cfg_write(0x04, 0x0005, 2)         # I/O space + bus master
 
     def find_cap(self, cap_id):
@@ -205,10 +244,10 @@ class Model:
 
     # ----------------------------------------------------------- registers
     def rd(self, reg):
-        return int(self.qtest("inl 0x%x" % (IO_BASE + reg)), 16)
+        return int(self.qtest("inl 0x%x" % (self.io_base + reg)), 16)
 
     def wr(self, reg, val):
-        self.qtest("outl 0x%x 0x%x" % (IO_BASE + reg, val & 0xffffffff))
+        self.qtest("outl 0x%x 0x%x" % (self.io_base + reg, val & 0xffffffff))
 
     def state(self):
         return self.rd(DOORBELL) & STATE_MASK
@@ -260,15 +299,60 @@ class Model:
         if rep is None or rep[3] != F_IOC_INIT:
             raise Fail("no IOCInit reply")
         for i in range(reply_frames):
-            self.wr(REPLY_FIFO, REPLY_FRAMES + i * REPLY_SIZE)
+            self.wr(REPLY_FIFO, REPLY_FRAMES + self.fn * 0x40000 + i * REPLY_SIZE)
         self.wr(INTMASK, 0)
         if self.state() != OPERATIONAL:
             raise Fail("IOC not OPERATIONAL after IOCInit: 0x%08x" % self.rd(DOORBELL))
 
+    def ioc_facts(self):
+        """The IOCFacts reply (bytes)."""
+        return self.handshake(struct.pack("<BBBBBBBBI", 0, 0, 0, F_IOC_FACTS, 0, 0, 0, 0,
+                                          self.next_ctx()))
+
+    def port_facts(self, port=0):
+        """The PortFacts reply of PORT (bytes)."""
+        return self.handshake(struct.pack("<BBBBBBBBI", 0, 0, 0, F_PORT_FACTS, 0, 0, port,
+                                          0, self.next_ctx()))
+
+    def config(self, action, ptype, number, address=0, data=None, length=0,
+               version=0):
+        """A Config request through the doorbell: (IOCStatus, reply header
+        bytes 14h-17h, page bytes).  A read puts the page at DATA (LENGTH
+        bytes, 0 = header only); a write sends DATA (bytes) from there."""
+        buflen = len(data) if data is not None else length
+        if data is not None:
+            self.wmem(DATA, data)
+            flags = 0xD1 | 0x04         # simple, last, EOB, EOL, host->IOC
+        else:
+            self.wmem(DATA, bytes(max(buflen, 1)))
+            flags = 0xD1
+        hdr_len = (buflen // 4) if data is not None else 0
+        msg = struct.pack("<BBBBHBBI8sBBBBI", action, 0, 0, F_CONFIG, 0, 0, 0,
+                          self.next_ctx(), bytes(8), version, hdr_len, number, ptype,
+                          address)
+        msg += struct.pack("<II", (flags << 24) | buflen, DATA)
+        rep = self.handshake(msg)
+        if rep is None or rep[3] != F_CONFIG:
+            raise Fail("no Config reply (%r)" % rep)
+        status = struct.unpack_from("<H", rep, 0x0E)[0]
+        page = self.rmem(DATA, buflen) if buflen and data is None else b""
+        return status, rep[0x14:0x18], page
+
+    def read_page(self, ptype, number, address=0, action=CFG_READ_CURRENT):
+        """Header then the page itself, as mptbase's mpt_config does."""
+        st, hdr, _ = self.config(CFG_HEADER, ptype, number, address)
+        if st:
+            raise Fail("page %d/%d header: IOCStatus 0x%04x" % (ptype, number, st))
+        st, _, page = self.config(action, ptype, number, address, length=hdr[1] * 4,
+                                  version=hdr[0])
+        if st:
+            raise Fail("page %d/%d read: IOCStatus 0x%04x" % (ptype, number, st))
+        return page
+
     def post(self, frame_bytes, slot=None):
         """Write a request frame into RAM and post it; return its address."""
         slot = self.ctx & 0x3f if slot is None else slot
-        addr = REQ_FRAMES + slot * 512
+        addr = REQ_FRAMES + self.fn * 0x40000 + slot * 512
         self.wmem(addr, frame_bytes)
         self.wr(REQ_POST, addr)
         return addr

@@ -10,9 +10,13 @@
 #                    installed 6.1.0-*-amd64; 6.12 = newest 6.12.*+deb12-amd64;
 #                    sid = the kernel of the newest Debian-unstable root, which
 #                    then is the guest's root: vm/sidroot.sh setup builds it)
-#   --driver NAME    mptsas (in-kernel reference, default) or mptmq
+#   --driver NAME    mptsas (in-kernel reference, default), mptspi (the
+#                    in-kernel SPI reference, default with --fixture spi) or mptmq
 #   --msi on|off     MSI on the HBA and in the driver (default off)
 #   --bridge on|off  HBA behind a PCIe-to-PCI bridge (default on)
+#   --hba MODEL      mptsas1068 (default) or lsi53c1030 (the test QEMU's
+#                    53C1030 SPI personality; implies --qemu test; with the
+#                    suite fixture use --driver mptspi or mptmq)
 #   --qemu stock|test  Debian's QEMU (default) or the test build with the
 #                    strict checks and fault hooks (make qemu; built when
 #                    missing); a run on the test build fails when the model
@@ -25,12 +29,16 @@
 #                    or sas (ids 0,3,5, a LUN 1, a disk without wwn:
 #                    vm_sas_disks; QEMU's QMP socket is relayed to the guest
 #                    by eh/qmp-watch.py for the hot-plug tests)
+#                    or spi (the test QEMU's lsi53c1030 with two functions
+#                    and targets of different abilities: vm_spi_disks;
+#                    implies --qemu test)
 #   --name NAME      run directory out/vm/NAME (default <kver>-<driver>-msi<on|off>-bridge<on|off>,
 #                    plus "sas" for --fixture sas and -qemutest on the test build)
 #   --console        also copy the serial console to stdout
 #   TEST...          probe identity data media_error lifecycle (default: all,
 #                    i.e. TEST_PROGS of selftests/Makefile; with --fixture
-#                    sas: sas_names sas_hotplug sas_functions)
+#                    sas: sas_names sas_hotplug sas_functions; with --fixture spi:
+#                    spi spi_resets)
 #
 # Prints the guest's KTAP, then one summary line per test ("PASS name",
 # "FAIL name", "SKIP name"; also in <rundir>/summary).  Exit status 0 when
@@ -55,6 +63,7 @@ main()
 		--driver) VM_DRIVER=$2; shift ;;
 		--msi) VM_MSI=$2; shift ;;
 		--bridge) VM_BRIDGE=$2; shift ;;
+		--hba) VM_HBA=$2; shift ;;
 		--qemu) VM_QEMU=$2; shift ;;
 		--ko) ko=$2; shift ;;
 		--smp) VM_SMP=$2; shift ;;
@@ -72,6 +81,8 @@ main()
 	if ((${#tests[@]} == 0)); then
 		if [[ $fixture == sas ]]; then
 			tests=(sas_names sas_hotplug sas_functions)
+		elif [[ $fixture == spi ]]; then
+			tests=(spi spi_resets)
 		else
 			read -ra tests <<<"$(vm_suite_tests)"
 		fi
@@ -81,10 +92,17 @@ main()
 	if [[ " ${tests[*]} " == *" leak "* && ${VM_APPEND_EXTRA:-} != *slub_debug* ]]; then
 		VM_APPEND_EXTRA="${VM_APPEND_EXTRA:-}${VM_APPEND_EXTRA:+ }slub_debug=U,kmalloc-*,iommu_iova"
 	fi
+	# The SPI fixture is the test build's lsi53c1030 (set before the run
+	# name is made); its reference is mptspi.
+	if [[ $fixture == spi ]]; then
+		VM_QEMU="test"
+		: "${VM_DRIVER:=mptspi}"
+	fi
+	[[ ${VM_HBA:-} != lsi53c1030 ]] || VM_QEMU="test"
 	vm_defaults
 	VM_KVER=$(vm_pick_kernel "$series")
 	case $VM_DRIVER in
-	mptsas) ;;
+	mptsas|mptspi) ;;
 	mptmq)
 		if [[ -z $ko ]]; then
 			# Incremental: only what changed in the tree is rebuilt.
@@ -101,12 +119,18 @@ main()
 
 	local qtag=""
 	[[ $VM_QEMU == test ]] && qtag=-qemutest
-	: "${name:=$VM_KVER-$VM_DRIVER-msi$VM_MSI-bridge$VM_BRIDGE${fixture/#suite/}$qtag}"
+	local htag=""
+	[[ $VM_HBA == lsi53c1030 && $fixture == suite ]] && htag=-spi
+	: "${name:=$VM_KVER-$VM_DRIVER-msi$VM_MSI-bridge$VM_BRIDGE${fixture/#suite/}$htag$qtag}"
 	vm_rundir_new "$VM_OUT/vm/$name"
 	case $fixture in
 	suite) vm_suite_disks ;;
 	sas)
 		vm_sas_disks
+		vm_qmp_watch_start
+		;;
+	spi)
+		vm_spi_disks
 		vm_qmp_watch_start
 		;;
 	*) echo "unknown fixture $fixture" >&2; usage ;;

@@ -31,8 +31,14 @@
 #   VM_KVER      kernel release under /lib/modules (required; vm_pick_kernel)
 #   VM_ROOT      the guest's root directory, which holds /boot/vmlinuz-$VM_KVER
 #                and /lib/modules/$VM_KVER (default: vm_kernel_root)
-#   VM_DRIVER    mptsas|mptmq: recorded in the manifest; mptmq also puts
+#   VM_DRIVER    mptsas|mptspi|mptmq: recorded in the manifest; mptmq also puts
 #                modprobe.blacklist=mptsas,mptspi,mptbase on the command line
+#   VM_HBA       the HBA model: mptsas1068 (default) or lsi53c1030 (the test
+#                build's SPI personality)
+#   VM_HBA_PROPS extra -device properties of hba0 (",x-spi-target1=narrow")
+#   VM_HBA_FUNCS 1 (default) or 2: a second function hba1 in the same slot
+#                (multifunction=on; the dual-channel 53C1030), with
+#                VM_HBA1_PROPS; vm_add_disk bus=hba1 puts a disk there
 #   VM_MSI       on|off: the mptsas1068 msi= property; recorded in the manifest
 #                (lib.sh load_driver passes the matching module parameter)
 #   VM_BRIDGE    on|off: HBA behind pcie-root-port + pcie-pci-bridge, or on pcie.0
@@ -80,6 +86,8 @@ vm_defaults()
 	: "${VM_DRIVER:=mptsas}" "${VM_MSI:=off}" "${VM_BRIDGE:=on}" "${VM_IOMMU:=on}"
 	: "${VM_SMP:=2}" "${VM_MEM:=1024}" "${VM_ACCEL:=tcg}" "${VM_TIMEOUT:=900}"
 	: "${VM_CONSOLE:=file}" "${VM_APPEND_EXTRA:=}" "${VM_QEMU:=stock}"
+	: "${VM_HBA:=mptsas1068}" "${VM_HBA_PROPS:=}" "${VM_HBA_FUNCS:=1}"
+	: "${VM_HBA1_PROPS:=}"
 }
 
 # vm_qemu_binary - set VM_QEMU_BIN and VM_QEMU_FW (firmware search path
@@ -236,11 +244,14 @@ vm_disk_wwn()
 #            CONDITION ABORTED COMMAND and 61 (ENODATA) into MEDIUM ERROR),
 #            cache=MODE (default none = O_DIRECT on the host, so what the
 #            guest writes is in the file the guest can read over 9p),
-#            drive=OPTS (appended to -drive).
+#            drive=OPTS (appended to -drive),
+#            bus=hba1 (the second function of VM_HBA_FUNCS=2; default hba0;
+#            recorded as DISK_<NAME>_BUS).
 vm_add_disk()
 {
 	local name=$1 kind=$2 target=$3 lun=$4 bytes wwn file="" opt b
 	local bad=() cache=none drive_extra="" drive conf list=MPT_DISKS wwn_prop
+	local bus=hba0
 
 	bytes=$(vm_size_bytes "$5")
 	shift 5
@@ -249,6 +260,7 @@ vm_add_disk()
 		bad=*) bad+=("${opt#*=}") ;;
 		cache=*) cache=${opt#*=} ;;
 		drive=*) drive_extra=,${opt#*=} ;;
+		bus=*) bus=${opt#*=} ;;
 		wwn=none) list=MPT_UNNAMED_DISKS ;;
 		*) vm_log "vm_add_disk: unknown option $opt"; return 1 ;;
 		esac
@@ -292,12 +304,12 @@ vm_add_disk()
 		;;
 	esac
 	VM_DISK_ARGS+=(-drive "if=none,id=drv-$name,$drive$drive_extra"
-		       -device "scsi-hd,id=dev-$name,drive=drv-$name,bus=hba0.0,scsi-id=$target,lun=$lun$wwn_prop,serial=mptmq-$name")
+		       -device "scsi-hd,id=dev-$name,drive=drv-$name,bus=$bus.0,scsi-id=$target,lun=$lun$wwn_prop,serial=mptmq-$name")
 	echo "$list+=($name)" >>"$VM_RUNDIR/manifest.sh"
 	vm_manifest "DISK_${name}_KIND=$kind" "DISK_${name}_TARGET=$target" \
 		    "DISK_${name}_LUN=$lun" "DISK_${name}_SIZE=$bytes" \
 		    "DISK_${name}_WWN=$wwn" "DISK_${name}_FILE=$file" \
-		    "DISK_${name}_SERIAL=mptmq-$name"
+		    "DISK_${name}_SERIAL=mptmq-$name" "DISK_${name}_BUS=$bus"
 }
 
 # vm_disk_pattern NAME LBA - write 4 KiB of fresh random data into disk
@@ -384,6 +396,7 @@ vm_cmdline()
 	# No udev runs in the guest, but keep the in-tree Fusion drivers away
 	# from the HBA whatever loads modules.
 	[[ $VM_DRIVER == mptmq ]] && c+=" modprobe.blacklist=mptsas,mptspi,mptbase"
+	[[ $VM_DRIVER == mptspi ]] && c+=" modprobe.blacklist=mptsas"
 	echo "$c${VM_APPEND_EXTRA:+ $VM_APPEND_EXTRA}"
 }
 
@@ -422,7 +435,13 @@ vm_qemu_args()
 		hba_bus=br0
 		hba_addr=1.0
 	fi
-	VM_ARGS+=(-device "mptsas1068,id=hba0,bus=$hba_bus,addr=$hba_addr,msi=$VM_MSI")
+	if ((VM_HBA_FUNCS == 2)); then
+		# Two functions of one slot: the two channels of one chip.
+		VM_ARGS+=(-device "$VM_HBA,id=hba0,bus=$hba_bus,addr=$hba_addr,multifunction=on,msi=$VM_MSI$VM_HBA_PROPS"
+			  -device "$VM_HBA,id=hba1,bus=$hba_bus,addr=${hba_addr%.*}.1,msi=$VM_MSI$VM_HBA1_PROPS")
+	else
+		VM_ARGS+=(-device "$VM_HBA,id=hba0,bus=$hba_bus,addr=$hba_addr,msi=$VM_MSI$VM_HBA_PROPS")
+	fi
 	VM_ARGS+=("${VM_DISK_ARGS[@]}" "${VM_QEMU_EXTRA[@]}")
 }
 
@@ -479,7 +498,8 @@ vm_run()
 		echo
 	} >"$VM_RUNDIR/guest-cmd.sh"
 	vm_manifest "MPT_KVER=$VM_KVER" "MPT_DRIVER=$VM_DRIVER" "MPT_MSI=$VM_MSI" \
-		    "MPT_BRIDGE=$VM_BRIDGE" "MPT_IOMMU=$VM_IOMMU" "MPT_QEMU=$VM_QEMU"
+		    "MPT_BRIDGE=$VM_BRIDGE" "MPT_IOMMU=$VM_IOMMU" "MPT_QEMU=$VM_QEMU" \
+		    "MPT_HBA=$VM_HBA" "MPT_HBA_FUNCS=$VM_HBA_FUNCS"
 	vm_manifest_checksums
 	rm -f "$VM_RUNDIR/exit-code"
 	vm_build_initramfs "$VM_KVER" "$VM_RUNDIR/initramfs.cpio.gz"
@@ -616,6 +636,29 @@ vm_sas_disks()
 	vm_add_disk s3l1 raw 3 1 16M
 	vm_add_disk s5 null 5 0 64M
 	vm_add_disk sx raw 6 0 16M wwn=none
+}
+
+# vm_spi_disks - the SPI fixture (selftests/test_spi.sh): an lsi53c1030 of
+# the test QEMU with two functions; on function 0 targets of different
+# abilities (x-spi-target<N>, Documentation/testing.rst), on function 1 one
+# Ultra320 disk.  DISK_<name>_SPI is what the model negotiates with the
+# driver's request as the SPI transport class shows it ("width period(ns)
+# offset dt iu qas", "-" = not shown or 0).  Sets VM_HBA, VM_HBA_FUNCS,
+# VM_HBA_PROPS, VM_QEMU (call it before vm_run).
+vm_spi_disks()
+{
+	VM_HBA=lsi53c1030 VM_HBA_FUNCS=2 VM_QEMU=test
+	VM_HBA_PROPS=",x-spi-target1=narrow,x-spi-target2=period=0x0c:nodt"
+	VM_HBA_PROPS+=",x-spi-target3=async,x-spi-target4=fail-below-period=0x0a"
+	vm_add_disk f0 raw 0 0 32M
+	vm_add_disk f1 raw 1 0 16M
+	vm_add_disk f2 raw 2 0 16M
+	vm_add_disk f3 raw 3 0 16M
+	vm_add_disk f4 raw 4 0 32M
+	vm_add_disk g0 raw 0 0 32M bus=hba1
+	vm_manifest "DISK_f0_SPI=1 6.25 127 1 1 1" "DISK_f1_SPI=- 25 127 - - -" \
+		    "DISK_f2_SPI=1 50 127 - - -" "DISK_f3_SPI=1 - - - - -" \
+		    "DISK_f4_SPI=1 25 127 1 - -" "DISK_g0_SPI=1 6.25 127 1 1 1"
 }
 
 # vm_suite_disk NAME ARG... - vm_add_disk plus $VM_DISK_OPTS_<NAME>.

@@ -22,6 +22,7 @@
 #include "compat.h"
 #include "mptmq_sgl.h"
 #include "mptmq_sas_pages.h"
+#include "mptmq_spi_pages.h"
 
 #define MPTMQ_DRV_NAME		"mptmq"
 #define MPTMQ_DRV_VERSION	"0.3.0"
@@ -71,8 +72,16 @@
  * a compare-and-exchange that never leaves DEAD, so a bring-up or reset
  * cannot undo a concurrent mark_dead().
  *
- * **Locking.**  @ioc_mutex serialises the doorbell handshake, bring-up and
- * IOC reset; it is never taken on the I/O path or in interrupt context.
+ * **Locking.**  The chip's reset mutex (&struct mptmq_chip, shared by the
+ * PCI functions of one chip: a 53C1030's two channels) is taken before
+ * @ioc_mutex by everything that may reset the IOC (probe's bring-up, IOC
+ * reset, stop), so one chip is never reset twice at once; a diagnostic
+ * reset, which resets every function of the chip, quiesces each running
+ * partner under the partner's @ioc_mutex (taken nested, only by the holder
+ * of the chip's reset mutex) and re-initialises it afterwards (DOC: Dual-function
+ * chips in mptmq_chip.c).  @ioc_mutex serialises the doorbell handshake,
+ * bring-up and IOC reset; it is never taken on the I/O path or in interrupt
+ * context.
  * @tm_mutex serialises task management (midlayer EH and SG_SCSI_RESET may
  * race).  Each task management request advances @tm_gen (under
  * @tm_mutex, with a full barrier before it is posted) and every command
@@ -93,6 +102,11 @@
  * reads no register.  Inside a drain, @event_lock guards the event ring,
  * which the interrupt handler fills and the event work empties.  The SAS
  * topology has its own locks (mptmq_sas.c).
+ *
+ * **Parallel SCSI.**  On an SPI port the SPI transport class holds each
+ * target's agreement; SCSI Device page 1 is written on every change and
+ * again after every bus or IOC reset, before the reset's caller returns
+ * (DOC: Parallel SCSI in mptmq_spi.c).
  *
  * **Targets.**  On SAS hosts the SAS transport class numbers targets; each
  * scsi_target's hostdata (struct mptmq_target) holds the firmware's Bus
@@ -248,6 +262,8 @@ struct mptmq_internal {
  * @tm_bus_reset_failed: the same for RESET BUS
  * @tm_no_reply: task management requests the IOC never answered
  * @timeouts: commands the block layer timed out
+ * @reset_partner: IOC resets because the other function of the chip was
+ *	diagnostic-reset (a 53C1030's two channels share the chip)
  * @faults: times the IOC was seen in FAULT (or otherwise not OPERATIONAL)
  * @lost_interrupts: replies found waiting in the FIFO by the watchdog or a timeout
  * @bad_replies: replies dropped: unknown context, foreign frame, not in flight
@@ -256,6 +272,7 @@ struct mptmq_stats {
 	atomic_t	reset_host;
 	atomic_t	reset_fault;
 	atomic_t	reset_recovery;
+	atomic_t	reset_partner;
 	atomic_t	tm_abort;
 	atomic_t	tm_lun_reset;
 	atomic_t	tm_target_reset;
@@ -330,6 +347,10 @@ struct mptmq_stats {
  * @event_dropped: events dropped (ring full, or no event named)
  * @event_acks: EventAcks sent
  * @sas: SAS topology (mptmq_sas.c); NULL on an SPI port
+ * @spi: parallel SCSI port (mptmq_spi.c); NULL on a SAS port
+ * @chip: the chip this function shares with its partner (mptmq_chip.c)
+ * @chip_held: a partner's diagnostic reset holds this IOC quiesced, with
+ *	@ioc_mutex taken (under the chip's reset mutex)
  * @reply_lock: serialises reply-FIFO drains with the IOC reset
  * @replies_open: the reply frames are posted and the FIFO may be drained
  * @watchdog: the once-a-second doorbell check
@@ -411,6 +432,9 @@ struct mptmq_ioc {
 	atomic_t		event_dropped;
 	atomic_t		event_acks;
 	struct mptmq_sas	*sas;
+	struct mptmq_spi	*spi;
+	struct mptmq_chip	*chip;
+	bool			chip_held;
 	spinlock_t		reply_lock;
 	bool			replies_open;	/* under reply_lock */
 	struct delayed_work	watchdog;
@@ -514,6 +538,7 @@ int mptmq_ioc_make_ready(struct mptmq_ioc *ioc);
 int mptmq_ioc_get_facts(struct mptmq_ioc *ioc);
 int mptmq_ioc_start(struct mptmq_ioc *ioc);
 void mptmq_ioc_stop(struct mptmq_ioc *ioc);
+void mptmq_ioc_forget(struct mptmq_ioc *ioc);
 int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why);
 int mptmq_handshake(struct mptmq_ioc *ioc, const void *req, unsigned int req_bytes,
 		    void *reply, unsigned int reply_max);
@@ -564,6 +589,8 @@ int mptmq_config_ext_read(struct mptmq_ioc *ioc, u8 ext_type, u8 number, u32 add
 			  void *buf, dma_addr_t dma, size_t size);
 int mptmq_slot_request(struct mptmq_ioc *ioc, const void *src, size_t len, void *rep,
 		       size_t rep_size, unsigned int ms);
+int mptmq_config_page(struct mptmq_ioc *ioc, u8 action, u8 type, u8 number, u32 address,
+		      void *buf, dma_addr_t dma, size_t size);
 
 /* ---- SAS transport (mptmq_sas.c) ---- */
 int mptmq_sas_register(void);
@@ -575,6 +602,29 @@ void mptmq_sas_free(struct mptmq_ioc *ioc);
 void mptmq_sas_event(struct mptmq_ioc *ioc, const struct mptmq_event_rec *rec);
 int mptmq_target_alloc(struct scsi_target *starget);
 void mptmq_target_destroy(struct scsi_target *starget);
+
+/* ---- parallel SCSI (mptmq_spi.c) ---- */
+int mptmq_spi_register(void);
+void mptmq_spi_unregister(void);
+int mptmq_spi_attach(struct mptmq_ioc *ioc);
+void mptmq_spi_start(struct mptmq_ioc *ioc);
+void mptmq_spi_free(struct mptmq_ioc *ioc);
+int mptmq_spi_target_alloc(struct scsi_target *starget);
+void mptmq_spi_sdev_configure(struct scsi_device *sdev);
+void mptmq_spi_reset_done(struct mptmq_ioc *ioc, bool wait);
+void mptmq_spi_quirks(struct pci_dev *pdev);
+int mptmq_tm_bus_reset_at_load(struct mptmq_ioc *ioc);
+
+/* ---- the chip shared by PCI functions (mptmq_chip.c) ---- */
+int mptmq_chip_get(struct mptmq_ioc *ioc);
+void mptmq_chip_put(struct mptmq_ioc *ioc);
+void mptmq_chip_lock(struct mptmq_ioc *ioc);
+void mptmq_chip_unlock(struct mptmq_ioc *ioc);
+void mptmq_chip_join(struct mptmq_ioc *ioc);
+void mptmq_chip_leave(struct mptmq_ioc *ioc);
+unsigned int mptmq_chip_quiesce_partners(struct mptmq_ioc *ioc);
+void mptmq_chip_restart_partners(struct mptmq_ioc *ioc);
+unsigned int mptmq_chip_partner_count(struct mptmq_ioc *ioc);
 
 /* ---- sysfs (mptmq_sysfs.c) ---- */
 struct seq_file;

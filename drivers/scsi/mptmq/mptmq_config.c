@@ -294,6 +294,19 @@ int mptmq_events_enable(struct mptmq_ioc *ioc)
 	return 0;
 }
 
+/* The FIFO Config request's common part: page @type/@number at @address into @dma. */
+static void mptmq_config_req_init(struct mpi_config_request *req, u8 type, u8 number,
+				  u32 address, dma_addr_t dma)
+{
+	req->function = MPI_FUNCTION_CONFIG;
+	req->msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_CONFIG);
+	req->header.page_type = type;
+	req->header.page_number = number;
+	req->page_address = cpu_to_le32(address);
+	req->page_buffer_sge.address_low = cpu_to_le32(lower_32_bits(dma));
+	req->page_buffer_sge.address_high = cpu_to_le32(upper_32_bits(dma));
+}
+
 /**
  * mptmq_config_ext_read() - read one extended configuration page through the FIFO
  * @ioc: the IOC, RUNNING
@@ -316,14 +329,8 @@ int mptmq_config_ext_read(struct mptmq_ioc *ioc, u8 ext_type, u8 number, u32 add
 	unsigned int len;
 	int ret;
 
-	req.function = MPI_FUNCTION_CONFIG;
-	req.msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_CONFIG);
-	req.header.page_type = MPI_CONFIG_PAGETYPE_EXTENDED;
-	req.header.page_number = number;
+	mptmq_config_req_init(&req, MPI_CONFIG_PAGETYPE_EXTENDED, number, address, dma);
 	req.ext_page_type = ext_type;
-	req.page_address = cpu_to_le32(address);
-	req.page_buffer_sge.address_low = cpu_to_le32(lower_32_bits(dma));
-	req.page_buffer_sge.address_high = cpu_to_le32(upper_32_bits(dma));
 
 	mutex_lock(&ioc->cfg_mutex);
 	req.action = MPI_CONFIG_ACTION_PAGE_HEADER;
@@ -348,6 +355,76 @@ int mptmq_config_ext_read(struct mptmq_ioc *ioc, u8 ext_type, u8 number, u32 add
 	req.ext_page_length = rep.ext_page_length;
 	req.page_buffer_sge.flags_length |= cpu_to_le32(len);
 	memset(buf, 0, size);
+	ret = mptmq_config_fifo(ioc, &req, &rep);
+	if (!ret)
+		ret = len;
+unlock:
+	mutex_unlock(&ioc->cfg_mutex);
+	return ret;
+}
+
+/**
+ * mptmq_config_page() - read or write one standard configuration page through the FIFO
+ * @ioc: the IOC, RUNNING
+ * @action: %MPI_CONFIG_ACTION_PAGE_READ_CURRENT, %MPI_CONFIG_ACTION_PAGE_WRITE_CURRENT,
+ *	or %MPI_CONFIG_ACTION_PAGE_HEADER (only the length is asked for)
+ * @type: MPI_CONFIG_PAGETYPE_* (not extended)
+ * @number: page number
+ * @address: PageAddress
+ * @buf: coherent buffer; for a write it holds the page, whose header is
+ *	filled in here from the IOC's
+ * @dma: its bus address
+ * @size: its size in bytes
+ *
+ * The page header is asked for first: its length, bounded by @size, is
+ * what is read or written.
+ *
+ * Context: process; sleeps; takes @ioc->cfg_mutex.
+ * Return: the page length in bytes; -ENODEV when the IOC knows no such page
+ * or address; another negative errno on failure.
+ */
+int mptmq_config_page(struct mptmq_ioc *ioc, u8 action, u8 type, u8 number, u32 address,
+		      void *buf, dma_addr_t dma, size_t size)
+{
+	struct mpi_config_request req = {};
+	struct mpi_config_reply rep;
+	u32 flags = MPI_SGE_FLAGS_SIMPLE | MPI_SGE_FLAGS_LAST_ELEMENT |
+		    MPI_SGE_FLAGS_END_OF_BUFFER | MPI_SGE_FLAGS_END_OF_LIST |
+		    MPI_SGE_FLAGS_64BIT_ADDRESS;
+	unsigned int len;
+	int ret;
+
+	mptmq_config_req_init(&req, type, number, address, dma);
+
+	mutex_lock(&ioc->cfg_mutex);
+	req.action = MPI_CONFIG_ACTION_PAGE_HEADER;
+	req.page_buffer_sge.flags_length = cpu_to_le32(flags);
+	ret = mptmq_config_fifo(ioc, &req, &rep);
+	if (ret)
+		goto unlock;
+	len = rep.header.page_length * 4;
+	if ((rep.header.page_type & MPI_CONFIG_PAGETYPE_MASK) != type ||
+	    rep.header.page_number != number || len < sizeof(struct mpi_config_page_header) ||
+	    len > size) {
+		dev_warn_ratelimited(&ioc->pdev->dev,
+				     "page %u/%u header: type 0x%02x number %u, %u bytes: unusable\n",
+				     type, number, rep.header.page_type, rep.header.page_number, len);
+		ret = -EPROTO;
+		goto unlock;
+	}
+	if (action == MPI_CONFIG_ACTION_PAGE_HEADER) {
+		ret = len;
+		goto unlock;
+	}
+	req.action = action;
+	req.header = rep.header;
+	if (action == MPI_CONFIG_ACTION_PAGE_WRITE_CURRENT) {
+		flags |= MPI_SGE_FLAGS_HOST_TO_IOC;
+		memcpy(buf, &rep.header, sizeof(rep.header));
+	} else {
+		memset(buf, 0, size);
+	}
+	req.page_buffer_sge.flags_length = cpu_to_le32(flags | len);
 	ret = mptmq_config_fifo(ioc, &req, &rep);
 	if (!ret)
 		ret = len;

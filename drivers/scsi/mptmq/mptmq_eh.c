@@ -128,9 +128,19 @@ static void mptmq_tm_count_failed(struct mptmq_ioc *ioc, u8 type)
 	}
 }
 
+/* A task management message about @sdev, or about the host's bus when NULL. */
+#define mptmq_tm_warn(ioc, sdev, fmt, ...)						\
+	do {										\
+		if (sdev)								\
+			sdev_printk(KERN_WARNING, sdev, fmt, ##__VA_ARGS__);		\
+		else									\
+			shost_printk(KERN_WARNING, (ioc)->shost, fmt, ##__VA_ARGS__);	\
+	} while (0)
+
 /*
  * Send one task management request and wait for its reply.  Returns 0
- * when the IOC answered with success.
+ * when the IOC answered with success.  @sdev NULL addresses bus 0 (a
+ * RESET BUS before the scan, when there are no devices yet).
  */
 static int mptmq_issue_tm(struct mptmq_ioc *ioc, struct scsi_device *sdev, u8 type,
 			  u32 task_context, struct mptmq_tm_result *res)
@@ -148,8 +158,8 @@ static int mptmq_issue_tm(struct mptmq_ioc *ioc, struct scsi_device *sdev, u8 ty
 	}
 	slot = mptmq_tm_slot_get(ioc);
 	if (slot < 0) {
-		sdev_printk(KERN_WARNING, sdev, "%s: both task management frames still held by the IOC\n",
-			    mptmq_tm_name(type));
+		mptmq_tm_warn(ioc, sdev, "%s: both task management frames still held by the IOC\n",
+			      mptmq_tm_name(type));
 		ret = slot;
 		goto unlock;
 	}
@@ -157,15 +167,17 @@ static int mptmq_issue_tm(struct mptmq_ioc *ioc, struct scsi_device *sdev, u8 ty
 	in->reply_len = 0;
 
 	req = mptmq_internal_frame(ioc, slot);
-	mptmq_fw_addr(sdev, &req->bus, &req->target_id);
+	if (sdev)
+		mptmq_fw_addr(sdev, &req->bus, &req->target_id);
 	req->function = MPI_FUNCTION_SCSI_TASK_MGMT;
 	req->task_type = type;
 	req->msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | slot);
-	if (type != MPI_TASKTYPE_TARGET_RESET && type != MPI_TASKTYPE_RESET_BUS)
+	if (sdev && type != MPI_TASKTYPE_TARGET_RESET && type != MPI_TASKTYPE_RESET_BUS)
 		int_to_scsilun(sdev->lun, (struct scsi_lun *)req->lun);
 	req->task_msg_context = cpu_to_le32(task_context);
 
-	trace_mptmq_tm(ioc, sdev, type, task_context, 0xffff);
+	if (sdev)
+		trace_mptmq_tm(ioc, sdev, type, task_context, 0xffff);
 	res->gen = ioc->tm_gen + 1;
 	WRITE_ONCE(ioc->tm_gen, res->gen);
 	/* Commands posted from now on record the new generation. */
@@ -175,8 +187,8 @@ static int mptmq_issue_tm(struct mptmq_ioc *ioc, struct scsi_device *sdev, u8 ty
 	if (!left) {
 		atomic_inc(&ioc->stats.tm_no_reply);
 		mptmq_tm_count_failed(ioc, type);
-		sdev_printk(KERN_WARNING, sdev, "%s: no reply from the IOC in %u s\n",
-			    mptmq_tm_name(type), MPTMQ_TM_TIMEOUT_MS / 1000);
+		mptmq_tm_warn(ioc, sdev, "%s: no reply from the IOC in %u s\n",
+			      mptmq_tm_name(type), MPTMQ_TM_TIMEOUT_MS / 1000);
 		ret = -ETIMEDOUT;
 		goto unlock;	/* the frame stays busy until a reply or a reset */
 	}
@@ -191,15 +203,16 @@ static int mptmq_issue_tm(struct mptmq_ioc *ioc, struct scsi_device *sdev, u8 ty
 	res->response_code = rep->response_code;
 	res->termination_count = le32_to_cpu(rep->termination_count);
 	clear_bit(0, &in->busy);
-	trace_mptmq_tm(ioc, sdev, type, task_context, res->ioc_status);
+	if (sdev)
+		trace_mptmq_tm(ioc, sdev, type, task_context, res->ioc_status);
 
 	ret = 0;
 	if (res->ioc_status != MPI_IOCSTATUS_SUCCESS ||
 	    (res->response_code != MPI_TM_RSP_COMPLETE &&
 	     res->response_code != MPI_TM_RSP_SUCCEEDED)) {
 		mptmq_tm_count_failed(ioc, type);
-		sdev_printk(KERN_WARNING, sdev, "%s failed: IOCStatus 0x%04x, response code 0x%02x\n",
-			    mptmq_tm_name(type), res->ioc_status, res->response_code);
+		mptmq_tm_warn(ioc, sdev, "%s failed: IOCStatus 0x%04x, response code 0x%02x\n",
+			      mptmq_tm_name(type), res->ioc_status, res->response_code);
 		ret = -EIO;
 	}
 unlock:
@@ -368,7 +381,31 @@ int mptmq_eh_bus_reset(struct scsi_cmnd *scmd)
 	int ret;
 
 	ret = mptmq_reset_nexus(scmd, MPI_TASKTYPE_RESET_BUS, &ioc->stats.tm_bus_reset, &m);
-	if (ret == SUCCESS)
+	if (ret == SUCCESS) {
+		mptmq_reset_settle(ioc);
+		/* The targets are asynchronous narrow after a bus reset: ask again. */
+		mptmq_spi_reset_done(ioc, true);
+	}
+	return ret;
+}
+
+/**
+ * mptmq_tm_bus_reset_at_load() - RESET BUS before the first scan
+ * @ioc: the IOC, RUNNING, its host added, not yet scanned
+ *
+ * Counted as a bus reset; followed by the settle time.
+ *
+ * Locks: none held.  Calling context: process (probe).
+ * Return: 0 or a negative errno.
+ */
+int mptmq_tm_bus_reset_at_load(struct mptmq_ioc *ioc)
+{
+	struct mptmq_tm_result res;
+	int ret;
+
+	atomic_inc(&ioc->stats.tm_bus_reset);
+	ret = mptmq_issue_tm(ioc, NULL, MPI_TASKTYPE_RESET_BUS, 0, &res);
+	if (!ret)
 		mptmq_reset_settle(ioc);
 	return ret;
 }

@@ -28,7 +28,10 @@
  *    skipped for an IOC in FAULT, whose halted firmware ignores it.
  * 3. If that fails, a diagnostic reset as mptbase does it: the
  *    write-sequence keys until the diagnostic register reports DRWE,
- *    DISABLE_ARM, then RESET_ADAPTER; wait for READY.
+ *    DISABLE_ARM, then RESET_ADAPTER; wait for READY.  It resets every
+ *    function of the chip: the other running functions (a 53C1030's other
+ *    channel) are quiesced before it and started again after it (DOC:
+ *    Dual-function chips, mptmq_chip.c).
  *
  * Nothing else reads the IOC's registers while this runs: the watchdog
  * only reads them when it gets @ioc_mutex (mutex_trylock), the interrupt
@@ -266,7 +269,7 @@ static void mptmq_diag_unlock(struct mptmq_ioc *ioc)
  * up to 20 times 100 ms), stop the ARM (DISABLE_ARM), then RESET_ADAPTER,
  * and wait for READY.
  */
-static int mptmq_diag_reset(struct mptmq_ioc *ioc)
+static int mptmq_diag_reset_chip(struct mptmq_ioc *ioc)
 {
 	struct device *dev = &ioc->pdev->dev;
 	u32 diag;
@@ -297,12 +300,32 @@ static int mptmq_diag_reset(struct mptmq_ioc *ioc)
 	return ret;
 }
 
+/*
+ * A diagnostic reset resets the whole chip, so the other functions of a
+ * 53C1030 are quiesced before it and started again after it (DOC:
+ * Dual-function chips, mptmq_chip.c); the caller holds the chip's reset
+ * mutex.
+ */
+static int mptmq_diag_reset(struct mptmq_ioc *ioc)
+{
+	unsigned int partners;
+	int ret;
+
+	partners = mptmq_chip_quiesce_partners(ioc);
+	if (partners)
+		dev_warn(&ioc->pdev->dev, "diagnostic reset: %u other function(s) of the chip quiesced\n",
+			 partners);
+	ret = mptmq_diag_reset_chip(ioc);
+	mptmq_chip_restart_partners(ioc);
+	return ret;
+}
+
 /**
  * mptmq_ioc_make_ready() - bring the IOC to READY from whatever state it is in
  * @ioc: the IOC
  *
- * Context: process context, @ioc->ioc_mutex held; no FIFO I/O outstanding
- * (the IOC forgets it).
+ * Context: process context, the chip's reset mutex (mptmq_chip_lock()) and
+ * @ioc->ioc_mutex held; no FIFO I/O outstanding (the IOC forgets it).
  * Return: 0 when READY, -ENODEV if the device does not answer, -EIO if
  * neither reset worked.
  */
@@ -613,11 +636,17 @@ int mptmq_ioc_start(struct mptmq_ioc *ioc)
  *
  * Masks interrupts and, if the device still answers, resets the message
  * unit so the IOC stops touching host memory before the pools are freed.
+ * The IOC leaves its chip first: a partner's diagnostic reset no longer
+ * restarts it.
  *
- * Context: process context; no command outstanding.
+ * Context: process context; no command outstanding.  Takes the chip's
+ * reset mutex, then @ioc->ioc_mutex.
  */
 void mptmq_ioc_stop(struct mptmq_ioc *ioc)
 {
+	mptmq_chip_lock(ioc);
+	/* A partner's chip reset no longer starts this IOC again. */
+	mptmq_chip_leave(ioc);
 	mutex_lock(&ioc->ioc_mutex);
 	mptmq_set_state(ioc, MPTMQ_STATE_INIT);
 	mptmq_irq_mask(ioc);
@@ -627,6 +656,7 @@ void mptmq_ioc_stop(struct mptmq_ioc *ioc)
 		mptmq_ioc_make_ready(ioc);
 	ioc->events_on = false;
 	mutex_unlock(&ioc->ioc_mutex);
+	mptmq_chip_unlock(ioc);
 }
 
 /**
@@ -676,26 +706,51 @@ void mptmq_ioc_mark_dead(struct mptmq_ioc *ioc, const char *why)
 }
 
 /**
+ * mptmq_ioc_forget() - the IOC was reset: settle what it forgot
+ * @ioc: the IOC, its reply FIFO closed
+ *
+ * Every outstanding command completes with DID_RESET (once: the in-flight
+ * bit decides), every waiter for an internal reply is woken, events are
+ * off until they are switched on again.
+ *
+ * Context: process; @ioc->ioc_mutex held.
+ */
+void mptmq_ioc_forget(struct mptmq_ioc *ioc)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&ioc->ioc_mutex);
+	mptmq_fail_all(ioc, DID_RESET);
+	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
+		complete_all(&ioc->internal[i].done);
+	ioc->events_on = false;
+}
+
+/**
  * mptmq_ioc_reset() - reset and re-initialise the IOC, losing no command
  * @ioc: the IOC
  * @why: reason, for the log
  *
  * Every command outstanding at the IOC is completed with DID_RESET so the
  * midlayer retries it; task management waiting for a reply is woken up.
+ * On a parallel SCSI port every target's agreement is written again before
+ * this returns.
  *
- * Context: process context; may sleep.  Takes @ioc->ioc_mutex.
+ * Context: process context; may sleep.  Takes the chip's reset mutex, then
+ * @ioc->ioc_mutex.
  * Return: 0 when the IOC runs again, a negative errno when it is dead.
  */
 int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why)
 {
 	struct device *dev = &ioc->pdev->dev;
 	unsigned long start = jiffies;
-	unsigned int i;
 	int ret;
 
+	mptmq_chip_lock(ioc);
 	mutex_lock(&ioc->ioc_mutex);
 	if (!mptmq_set_state(ioc, MPTMQ_STATE_RESETTING)) {
 		mutex_unlock(&ioc->ioc_mutex);
+		mptmq_chip_unlock(ioc);
 		return -ENODEV;
 	}
 	dev_warn(dev, "IOC reset: %s\n", why);
@@ -708,14 +763,11 @@ int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why)
 	mptmq_replies_close(ioc);
 
 	ret = mptmq_ioc_make_ready(ioc);
-	/* The IOC has forgotten every request: complete them here, once. */
-	mptmq_fail_all(ioc, DID_RESET);
-	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
-		complete_all(&ioc->internal[i].done);
-	ioc->events_on = false;
+	mptmq_ioc_forget(ioc);
 	if (!ret)
 		ret = mptmq_ioc_start(ioc);
 	mutex_unlock(&ioc->ioc_mutex);
+	mptmq_chip_unlock(ioc);
 
 	if (ret && pci_channel_offline(ioc->pdev)) {
 		/* The link is down, not the IOC: PCI error recovery resets it. */
@@ -726,6 +778,8 @@ int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why)
 		mptmq_ioc_mark_dead(ioc, "reset failed");
 		return ret;
 	}
+	/* The IOC forgot every agreement: parallel targets negotiate again. */
+	mptmq_spi_reset_done(ioc, true);
 	dev_info(dev, "IOC reset done in %u ms\n", jiffies_to_msecs(jiffies - start));
 	trace_mptmq_ioc_reset(ioc, why, jiffies_to_msecs(jiffies - start));
 	return 0;

@@ -216,6 +216,7 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		sge64 = false;
 	}
 	dma_set_max_seg_size(&pdev->dev, MPTMQ_MAX_SEG_SIZE);
+	mptmq_spi_quirks(pdev);
 
 	shost = scsi_host_alloc(&mptmq_sht, sizeof(*ioc));
 	if (!shost) {
@@ -241,31 +242,43 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = mptmq_map_bar(ioc);
 	if (ret)
 		goto put_host;
+	/* Before the first reset: a diagnostic reset reaches the partner function. */
+	ret = mptmq_chip_get(ioc);
+	if (ret)
+		goto unmap_bar;
 
+	mptmq_chip_lock(ioc);
 	mutex_lock(&ioc->ioc_mutex);
 	mptmq_irq_mask(ioc);
 	ret = mptmq_ioc_make_ready(ioc);
 	if (!ret)
 		ret = mptmq_ioc_get_facts(ioc);
 	mutex_unlock(&ioc->ioc_mutex);
-	if (ret)
-		goto unmap_bar;
-
-	ret = mptmq_mem_alloc(ioc);
-	if (ret)
-		goto unmap_bar;
+	if (!ret)
+		ret = mptmq_mem_alloc(ioc);
+	if (ret) {
+		mptmq_chip_unlock(ioc);
+		goto put_chip;
+	}
 	ret = mptmq_setup_irq(ioc);
-	if (ret)
+	if (ret) {
+		mptmq_chip_unlock(ioc);
 		goto free_mem;
+	}
 
 	mutex_lock(&ioc->ioc_mutex);
 	ret = mptmq_ioc_start(ioc);
 	mutex_unlock(&ioc->ioc_mutex);
+	if (!ret)
+		mptmq_chip_join(ioc);
+	mptmq_chip_unlock(ioc);
 	if (ret)
 		goto stop_ioc;
 
 	mptmq_set_limits(ioc);
 	ret = mptmq_sas_attach(ioc);
+	if (!ret)
+		ret = mptmq_spi_attach(ioc);
 	if (ret)
 		goto stop_ioc;
 	/*
@@ -282,12 +295,14 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto stop_ioc;
 	pci_save_state(pdev);
 
-	dev_info(&pdev->dev, "%s: %u commands, %u SGEs (%s-bit), %s, %u targets\n",
+	dev_info(&pdev->dev, "%s: %u commands, %u SGEs (%s-bit), %s, %u targets%s\n",
 		 ioc->info, ioc->nr_io, ioc->max_sge, ioc->geom.sge64 ? "64" : "32",
-		 ioc->msi ? "MSI" : "INTx", shost->max_id);
+		 ioc->msi ? "MSI" : "INTx", shost->max_id,
+		 mptmq_chip_partner_count(ioc) ? ", chip shared with another function" : "");
 	mptmq_watchdog_start(ioc);
 	mptmq_debugfs_init(ioc);
 	mptmq_event_debugfs_init(ioc);
+	mptmq_spi_start(ioc);
 	/* A SAS host's devices are scanned as discovery adds them. */
 	if (!mptmq_sas_start(ioc))
 		scsi_scan_host(shost);
@@ -295,10 +310,14 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 stop_ioc:
 	mptmq_ioc_stop(ioc);
-	mptmq_sas_free(ioc);	/* after the IOC stopped: it DMAs into the page buffer */
+	/* after the IOC stopped: it DMAs into the page buffers */
+	mptmq_sas_free(ioc);
+	mptmq_spi_free(ioc);
 	mptmq_free_irq(ioc);
 free_mem:
 	mptmq_mem_free(ioc);
+put_chip:
+	mptmq_chip_put(ioc);
 unmap_bar:
 	pci_iounmap(pdev, ioc->regs);
 put_host:
@@ -332,8 +351,10 @@ static void mptmq_remove(struct pci_dev *pdev)
 	cancel_work_sync(&ioc->event_work);
 	mptmq_ioc_stop(ioc);
 	mptmq_sas_free(ioc);
+	mptmq_spi_free(ioc);
 	mptmq_free_irq(ioc);
 	mptmq_mem_free(ioc);
+	mptmq_chip_put(ioc);
 	pci_iounmap(pdev, ioc->regs);
 	scsi_host_put(ioc->shost);
 	pci_release_regions(pdev);
@@ -381,12 +402,20 @@ static int __init mptmq_init(void)
 	ret = mptmq_sas_register();
 	if (ret)
 		return ret;
+	ret = mptmq_spi_register();
+	if (ret)
+		goto unregister_sas;
 	mptmq_debugfs_register();
 	ret = pci_register_driver(&mptmq_pci_driver);
-	if (ret) {
-		mptmq_debugfs_unregister();
-		mptmq_sas_unregister();
-	}
+	if (ret)
+		goto unregister_debugfs;
+	return 0;
+
+unregister_debugfs:
+	mptmq_debugfs_unregister();
+	mptmq_spi_unregister();
+unregister_sas:
+	mptmq_sas_unregister();
 	return ret;
 }
 
@@ -394,6 +423,7 @@ static void __exit mptmq_exit(void)
 {
 	pci_unregister_driver(&mptmq_pci_driver);
 	mptmq_debugfs_unregister();
+	mptmq_spi_unregister();
 	mptmq_sas_unregister();
 }
 

@@ -488,8 +488,8 @@ int mptmq_target_alloc(struct scsi_target *starget)
 	struct mptmq_target *tgt;
 	struct sas_rphy *rphy;
 
-	if (!sas)
-		return 0;	/* SPI: the midlayer's id is the firmware's */
+	if (!sas)	/* SPI: the midlayer's id is the firmware's */
+		return mptmq_spi_target_alloc(starget);
 	if (!scsi_is_sas_rphy(starget->dev.parent))
 		return -ENXIO;
 	rphy = dev_to_rphy(starget->dev.parent);

@@ -207,12 +207,18 @@ mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scm
  * @lim: its queue limits (left as the template set them); NULL before 6.14,
  *	 see compat.h
  *
+ * On a parallel SCSI port this also runs domain validation
+ * (mptmq_spi_sdev_configure()), as mptspi's slave_configure does.
+ *
  * Locks: none.  Calling context: process (scan).
  * Return: 0.
  */
 int mptmq_sdev_configure(struct scsi_device *sdev, struct queue_limits *lim)
 {
 	mptmq_change_queue_depth(sdev, 64);
+	/* Parallel SCSI: limits from INQUIRY, then domain validation. */
+	if (shost_to_ioc(sdev->host)->spi)
+		mptmq_spi_sdev_configure(sdev);
 	return 0;
 }
 

@@ -179,6 +179,7 @@ static DEVICE_ATTR_RO(_name)
 MPTMQ_COUNTER_ATTR(reset_host);
 MPTMQ_COUNTER_ATTR(reset_fault);
 MPTMQ_COUNTER_ATTR(reset_recovery);
+MPTMQ_COUNTER_ATTR(reset_partner);
 MPTMQ_COUNTER_ATTR(tm_abort);
 MPTMQ_COUNTER_ATTR(tm_lun_reset);
 MPTMQ_COUNTER_ATTR(tm_target_reset);
@@ -209,6 +210,7 @@ static struct attribute *mptmq_counter_attrs[] = {
 	&dev_attr_reset_host.attr,
 	&dev_attr_reset_fault.attr,
 	&dev_attr_reset_recovery.attr,
+	&dev_attr_reset_partner.attr,
 	&dev_attr_tm_abort.attr,
 	&dev_attr_tm_lun_reset.attr,
 	&dev_attr_tm_target_reset.attr,

@@ -18,6 +18,8 @@
 #define upper_32_bits(x) ((u32)((u64)(x) >> 32))
 #define offsetofend(T, m) (offsetof(T, m) + sizeof(((T *)0)->m))
 #define fallthrough	__attribute__((__fallthrough__))
+#include <stddef.h>
+#define offsetofend(T, m)	(offsetof(T, m) + sizeof(((T *)0)->m))
 
 /* A scatterlist is an array here; the driver only walks it. */
 struct scatterlist {
