@@ -99,7 +99,8 @@ check_or_known_ref()
 {
 	local name=$1 why=$2 out
 	shift 2
-	if [[ $MPT_DRIVER != mptsas ]]; then
+	# mptspi is the same mptscsih on the SPI personality.
+	if [[ $MPT_DRIVER != mptsas && $MPT_DRIVER != mptspi ]]; then
 		ktap_check "$name" "$@"
 		return
 	fi
@@ -108,7 +109,7 @@ check_or_known_ref()
 		ktap_test_pass "$name"
 	else
 		ktap_print_msg "$out"
-		ktap_test_skip "$name" "reference mptsas known to fail: $why"
+		ktap_test_skip "$name" "reference $MPT_DRIVER known to fail: $why"
 	fi
 }
 
@@ -185,7 +186,15 @@ SG=$(disk_sg "$SCRATCH") || SG=/dev/null/missing-sg
 BLK=$(disk_block "$SCRATCH") || BLK=/dev/null/missing-block
 ktap_print_msg "scratch disk $SCRATCH: $BLK $SG, LBA $LBA"
 
-ktap_check read10_big_buffer read_big_buffer
+if [[ $MPT_DRIVER == mptspi ]]; then
+	# mptscsih_io_done on SPI: "For an Errata on LSI53C1030", a READ
+	# whose transfer count differs from the buffer length ends in
+	# DID_SOFT_ERROR ("Errata on LSI53C1030 occurred" in the log).
+	check_or_known_ref read10_big_buffer "mptscsih's LSI53C1030 erratum workaround fails a READ with a residual (DID_SOFT_ERROR)" \
+		read_big_buffer
+else
+	ktap_check read10_big_buffer read_big_buffer
+fi
 check_or_known_ref read10_big_buffer_resid "it sends the buffer size as DataLength, QEMU reads 128 blocks into the buffer" \
 	read_big_buffer_resid
 check_or_known_ref write10_big_buffer_one_block "it sends the buffer size as DataLength, QEMU writes 8 blocks" \

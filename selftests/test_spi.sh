@@ -63,11 +63,14 @@ bound()
 
 dv()
 {
-	local d t rc=0
+	local d t rc=0 log
+	# One read of the log: "dmesg | grep -q" fails under pipefail when
+	# grep quits before dmesg has written everything (SIGPIPE).
+	log=$(dmesg)
 	for d in "${MPT_DISKS[@]}"; do
 		t=$(spi_target_dir "$d") || return 1
 		t=${t##*/}
-		if dmesg | grep -q "$t: Ending Domain Validation"; then
+		if grep -q "$t: Ending Domain Validation" <<<"$log"; then
 			echo "$d ($t): domain validation ran"
 		else
 			echo "$d ($t): no 'Ending Domain Validation' in the kernel log"
@@ -86,7 +89,7 @@ agreement()
 	read -ra exp <<<"$(disk_get "$1" SPI)"
 	for a in "${attrs[@]}"; do
 		w=${exp[i++]}
-		v=$(cat "$dir/$a" 2>/dev/null) || v=-
+		v=$(tr -d '\0' <"$dir/$a" 2>/dev/null) || v=-
 		[[ $v == 0 && $w == - ]] && v=-
 		printf '%s %s=%s (want %s)\n' "${dir##*/}" "$a" "$v" "$w"
 		[[ $v == "$w" ]] || rc=1
@@ -96,11 +99,12 @@ agreement()
 
 fallback()
 {
-	local t
+	local t log
 	t=$(spi_target_dir f4) || return 1
 	t=${t##*/}
-	dmesg | grep "$t: " | grep -i 'domain validation\|dropping\|disabling\|FAST\|asynch'
-	dmesg | grep "$t: " | grep -qi 'dropping back\|disabling' || {
+	log=$(dmesg | grep "$t: ")
+	grep -i 'domain validation\|dropping\|disabling\|FAST\|asynch' <<<"$log"
+	grep -qi 'dropping back\|disabling' <<<"$log" || {
 		echo "$t: the driver did not report a domain validation fallback"
 		return 1
 	}

@@ -238,10 +238,18 @@ def multifunction(m):
 def strict(m):
     """The strict checks apply to this personality: a request before
     IOCInit is refused and logged; a target at id 7 (the initiator) is
-    refused by QEMU."""
+    refused by QEMU; in FAULT a message unit reset is ignored but, as
+    mptbase KickStart sends it first on SPI, noted, not a violation."""
     m.tur()
     check(m.violations("not-operational"), "no not-operational violation")
     check(m.state() == READY, "IOC left READY")
+    m.set("x-fault", 0x1234)
+    m.wr(DOORBELL, F_MUR << 24)
+    check(m.rd(DOORBELL) == 0x40001234, "MUR in FAULT not ignored: %08x" % m.rd(DOORBELL))
+    check(not m.violations("fault-halted"), "MUR in FAULT counted as a violation on SPI")
+    check(m.lines("mptsas-hook: fault: hba0: message unit reset in FAULT"), "no note")
+    m.diag_reset()
+    check(m.state() == READY, "diagnostic reset did not leave FAULT")
     try:
         m.qmp_cmd("blockdev-add", driver="null-co", **{"node-name": "x7"})
         m.qmp_cmd("device_add", driver="scsi-hd", drive="x7", bus="hba0.0",
