@@ -93,6 +93,19 @@
  * which the interrupt handler fills and the event work empties.  The SAS
  * topology has its own locks (mptmq_sas.c).
  *
+ * **Power management.**  System sleep and hibernation share one pair of
+ * callbacks (mptmq_main.c): suspend/freeze/poweroff block the host, give
+ * outstanding commands up to 30 s, stop the watchdog and the event work,
+ * and leave the IOC READY with its interrupts masked and the reply FIFO
+ * closed, state INIT (anything the IOC still held completes with
+ * DID_RESET for a retry); the PCI core saves the config space and picks
+ * D3hot.  resume/thaw/restore make the IOC READY again - with a
+ * diagnostic reset first on SAS1064E/1068E (mptbase's stale-doorbell
+ * erratum) and on any SAS IOC whose doorbell claims OPERATIONAL - check
+ * IOCFacts against the pools, bring it up as after an IOC reset, restart
+ * the watchdog and unblock the host.  An IOC that does not come back is
+ * DEAD: its disks fail their I/O, the resume does not hang.
+ *
  * **Targets.**  On SAS hosts the SAS transport class numbers targets; each
  * scsi_target's hostdata (struct mptmq_target) holds the firmware's Bus
  * and TargetID, which requests and task management use, and a gone flag
@@ -514,6 +527,8 @@ int mptmq_ioc_get_facts(struct mptmq_ioc *ioc);
 int mptmq_ioc_start(struct mptmq_ioc *ioc);
 void mptmq_ioc_stop(struct mptmq_ioc *ioc);
 int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why);
+void mptmq_ioc_suspend(struct mptmq_ioc *ioc);
+int mptmq_ioc_resume(struct mptmq_ioc *ioc);
 int mptmq_handshake(struct mptmq_ioc *ioc, const void *req, unsigned int req_bytes,
 		    void *reply, unsigned int reply_max);
 bool mptmq_ioc_gone(struct mptmq_ioc *ioc, u32 val);
