@@ -3,11 +3,15 @@
 #
 # test_eh_dyingunbind.sh - the device dies while the driver unbinds
 # (issue 10, defects 11 and 12).  Test QEMU only: fio (iodepth 32 on every
-# disk) runs, the driver is unbound, and half a second later
+# disk) runs, the driver is unbound, and then
 # x-surprise-removed makes every register and config read of the HBA
 # return all ones, so the IOC dies while remove() flushes the disks
 # (SYNCHRONIZE CACHE and the outstanding fio commands, from
-# sas_remove_host()/scsi_remove_host()).
+# sas_remove_host()/scsi_remove_host()).  To hold the removal there for
+# longer than the QMP relay takes (seconds under load), x-drop-replies
+# first drops one fio command's reply: the removal waits for that command
+# (it would time out only after the disk's 30 s), and the check fails if
+# the unbind had ended before the device died.
 #  1. unbind_completes: the unbind returns within 60 s (no hang).
 #  2. io_ends: fio ends within 30 s after that.
 #  3. no_command_timeout: neither driver logged an abort or a reset: the
@@ -55,19 +59,26 @@ unbind()
 
 unbind_completes()
 {
-	local t0 pid rc=0
+	local t0 tdie pid rc=0 end
+	model_set x-drop-replies 1 >/dev/null || { echo "qom-set x-drop-replies failed"; return 1; }
+	rm -f /tmp/du-unbind-end
 	t0=$(ms_now)
-	unbind &
+	(unbind; rc=$?; ms_now >/tmp/du-unbind-end; exit $rc) &
 	pid=$!
 	sleep 0.5
+	tdie=$(ms_now)
 	model_set x-surprise-removed true >/dev/null || { echo "qom-set x-surprise-removed failed"; return 1; }
-	echo "the device died $(($(ms_now) - t0)) ms after the unbind started"
+	echo "asked QEMU to kill the device $((tdie - t0)) ms after the unbind started (done after $(($(ms_now) - t0)) ms)"
 	while kill -0 "$pid" 2>/dev/null; do
 		(($(ms_now) - t0 < 60000)) || { echo "unbind still running after 60 s"; return 1; }
 		sleep 0.2
 	done
 	wait "$pid" || rc=$?
-	echo "unbind from $DRV: status $rc after $(($(ms_now) - t0)) ms"
+	end=$(</tmp/du-unbind-end)
+	echo "unbind from $DRV: status $rc after $((end - t0)) ms"
+	# The command without a reply holds the removal until the device dies
+	# (or the command times out, which no_command_timeout rules out).
+	((end > tdie)) || { echo "the unbind ended before the device was killed: not the case under test"; return 1; }
 	((rc == 0)) && [[ $(pci_driver) == - ]]
 }
 
