@@ -263,6 +263,7 @@ struct mptmq_internal {
  * @faults: times the IOC was seen in FAULT (or otherwise not OPERATIONAL)
  * @lost_interrupts: replies found waiting in the FIFO by the watchdog or a timeout
  * @bad_replies: replies dropped: unknown context, foreign frame, not in flight
+ * @pci_errors: PCI errors reported to the driver (error_detected(), AER/DPC)
  */
 struct mptmq_stats {
 	atomic_t	reset_host;
@@ -281,6 +282,7 @@ struct mptmq_stats {
 	atomic_t	faults;
 	atomic_t	lost_interrupts;
 	atomic_t	bad_replies;
+	atomic_t	pci_errors;
 };
 
 /**
