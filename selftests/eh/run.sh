@@ -43,18 +43,19 @@
 #
 # Environment: EH_FIO_SIZE, EH_FIO_QD (fio size per disk per round, queue
 # depth), EH_RECOVERY_RESETS, EH_MEDIUM_READS, EH_FAULTS, EH_SLOW_BPS,
-# EH_SLOW_TIMEOUT, EH_SLOW_SIZE, MPTMQ_OUT.
+# EH_SLOW_TIMEOUT, EH_SLOW_SIZE, EH_REF_HANGS (1: boot the reference's
+# VMs that are known to hang), MPTMQ_OUT.
 
 set -uo pipefail
 EH_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$EH_DIR/../vm/vmlib.sh"
 
 ALL_TESTS=(resets recovery medium fault slow hotplug lostirq portenable faultdiag hostile
-	   surprise sense64 suspend dyingunbind)
+	   surprise sense64 suspend dyingunbind aer)
 declare -A GROUP=([resets]=main [recovery]=main [medium]=main [fault]=main
 		  [slow]=slow [hotplug]=hotplug [lostirq]=model [portenable]=model
-		  [faultdiag]=model [hostile]=model [surprise]=model [sense64]=bigmem [suspend]=pm [dyingunbind]=dying)
-GROUPS_ORDER=(main slow hotplug model bigmem pm dying)
+		  [faultdiag]=model [hostile]=model [surprise]=model [sense64]=bigmem [suspend]=pm [dyingunbind]=dying [aer]=aer)
+GROUPS_ORDER=(main slow hotplug model bigmem pm dying aer)
 PASSED=0 FAILED=0 SKIPPED=0 TESTNUM=0
 
 usage()
@@ -93,7 +94,7 @@ group_disks()
 			drive="throttling.bps-total=${EH_SLOW_BPS:-262144}"
 		vm_manifest EH_SLOW_DISK=ds
 		;;
-	hotplug|model|pm|dying)
+	hotplug|model|pm|dying|aer)
 		vm_add_disk d0 raw 0 0 64M
 		vm_add_disk d1 raw 1 0 64M
 		;;
@@ -123,6 +124,18 @@ run_group()
 	if [[ $group =~ ^(model|bigmem|dying)$ ]] && [[ ${VM_QEMU:-stock} != test ]]; then
 		for t in "$@"; do
 			result SKIP "$t" "needs the test QEMU (--qemu test)"
+		done
+		return 0
+	fi
+	# Known reference failure that takes the whole guest down: under
+	# mptsas the device dying during the unbind hangs mptbase's own
+	# removal (mpt_remove_dead_ioc_func waits for the unbind's device
+	# lock, the unbind for SYNCHRONIZE CACHE to the dead IOC) and the
+	# guest makes no progress until the VM's timeout (6.12, 2026-12-01).
+	# EH_REF_HANGS=1 boots it anyway.
+	if [[ $group == dying && $VM_DRIVER == mptsas && ${EH_REF_HANGS:-0} != 1 ]]; then
+		for t in "$@"; do
+			result SKIP "$t" "reference mptsas known to hang the guest here (mptbase's dead-IOC removal and the unbind deadlock; EH_REF_HANGS=1 runs it)"
 		done
 		return 0
 	fi
