@@ -27,8 +27,8 @@
 #                    <kver>-<driver>-msi<on|off>)
 #   TEST...          resets recovery medium fault slow hotplug lostirq
 #                    portenable faultdiag hostile surprise sense64 suspend
-#                    dyingunbind (default all; on the stock QEMU all but the
-#                    model, bigmem, dying and pm groups)
+#                    dyingunbind aer (default all; on the stock QEMU all but
+#                    the model, bigmem, dying, pm and aer groups)
 #
 # The tests are grouped into VMs: "main" (resets recovery medium fault),
 # "slow" (a throttled disk), "hotplug" (QMP device_del/device_add of the
@@ -37,7 +37,9 @@
 # "bigmem" (sense64: 5 GiB guest, no IOMMU, so the sense pool can lie above
 # 4 GiB), "pm" (suspend: S3 on, the watcher wakes the guest; on either
 # QEMU, the stale-doorbell hook on the test build) and on the test QEMU
-# "dying" (dyingunbind: the device dies during the unbind).  Prints KTAP (each VM's guest KTAP nested),
+# "dying" (dyingunbind: the device dies during the unbind); "aer" (either
+# QEMU: a non-fatal AER error injected at the bridge above the HBA).
+# Prints KTAP (each VM's guest KTAP nested),
 # then as its last line "N passed, N failed[, N skipped]".  Exit status 1
 # when a test failed.
 #
@@ -205,12 +207,12 @@ main()
 	done
 	# Default: every test the chosen QEMU can run (the model, bigmem and
 	# dying groups need the test build's hooks).  On the stock QEMU the
-	# suspend test runs only when named: the test build's run of it (with
-	# the stale-doorbell hook) covers the same path, and make check's
-	# stock entries stay shorter.
+	# suspend and aer tests run only when named: make check runs them once,
+	# in its test-QEMU entry (suspend with the stale-doorbell hook), and
+	# its stock entries stay shorter.
 	if ((${#tests[@]} == 0)); then
 		for t in "${ALL_TESTS[@]}"; do
-			[[ ${VM_QEMU:-stock} != test && ${GROUP[$t]} =~ ^(model|bigmem|dying|pm)$ ]] ||
+			[[ ${VM_QEMU:-stock} != test && ${GROUP[$t]} =~ ^(model|bigmem|dying|pm|aer)$ ]] ||
 				tests+=("$t")
 		done
 	fi
