@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # eh_suspend_post.sh DRIVER HOST STALE SIZE BLK... - the part of
-# test_eh_suspend.sh that runs in its tmpfs root (busybox sh, chroot): see
+# test_eh_suspend.sh that runs in its tmpfs root (POSIX sh, chroot): see
 # there for the checks.  Prints the test's KTAP to the console with
 # "pmtest: " in front of each line, the test's result as the runner would
 # ("ok 1 test_eh_suspend"), then ends the VM (a reboot, which QEMU's

@@ -23,8 +23,9 @@
 #
 # QEMU's wakeup resets the virtio 9p devices too, and 9pnet_virtio has no
 # PM restore, so after the resume nothing may touch the 9p root or run
-# directory: the test copies busybox, fio and fio's libraries into a
-# tmpfs, runs all of the above there (chroot), prints its KTAP to the
+# directory: the test copies the few programs it needs (sh, fio, grep,
+# sed, dmesg...) and their libraries into a tmpfs, runs all of the above
+# there (chroot), prints its KTAP to the
 # serial console ("pmtest: " lines, which eh/run.sh turns into the
 # results) and ends the VM itself.  Destructive: the only test of
 # its VM.  Rerun alone: selftests/eh/run.sh [--qemu test] suspend.
@@ -46,19 +47,23 @@ stage_copy()
 	done
 }
 
-# stage - a tmpfs root with busybox, fio and its libraries, /proc /sys /dev.
+# The programs eh_suspend_post.sh runs (sh is the root's /bin/sh).
+TOOLS="sh cat grep sed dmesg date timeout sync sleep wc tail head fio"
+
+# stage - a tmpfs root with $TOOLS, their libraries, /proc /sys /dev.
 stage()
 {
-	local bb fio d
-	bb=$(command -v busybox) || { echo "no busybox in the guest root"; return 1; }
-	fio=$(command -v fio) || { echo "no fio in the guest root"; return 1; }
+	local t p paths=() d
+	for t in $TOOLS; do
+		p=$(command -v "$t") || { echo "no $t in the guest root"; return 1; }
+		paths+=("$p")
+	done
 	mkdir -p "$PM" && mount -t tmpfs tmpfs "$PM" || return 1
-	stage_copy "$bb" "$fio" || return 1
+	stage_copy "${paths[@]}" || return 1
 	# ldd names each library (and the ELF interpreter) by its absolute path.
-	stage_copy $(ldd "$fio" | grep -o '/[^ ]*') || return 1
-	mkdir -p "$PM/bin" "$PM/tmp"
-	[[ -e $PM/bin/busybox ]] || cp "$bb" "$PM/bin/busybox"
-	chroot "$PM" /bin/busybox --install -s /bin || return 1
+	# shellcheck disable=SC2046 # one path per word
+	stage_copy $(ldd "${paths[@]}" 2>/dev/null | grep -o '/[^ :]*\.so[^ :]*' | sort -u) || return 1
+	mkdir -p "$PM/tmp"
 	for d in proc sys dev; do
 		mkdir -p "$PM/$d" && mount --bind "/$d" "$PM/$d" || return 1
 	done
@@ -79,5 +84,5 @@ stage || ktap_exit_fail_msg "cannot stage the tmpfs root in $PM"
 sync
 echo "pmtest: # suspend test: staged in $PM; from here on the KTAP is on the console" >/dev/console
 # Never returns: post.sh ends the VM.
-exec chroot "$PM" /bin/sh /post.sh "$MPT_DRIVER" "$H" "$STALE" "${EH_FIO_SIZE:-8M}" \
+exec chroot "$PM" "$(command -v sh)" /post.sh "$MPT_DRIVER" "$H" "$STALE" "${EH_FIO_SIZE:-8M}" \
 	"${BLKS[@]}" </dev/null >/dev/console 2>&1
