@@ -39,7 +39,7 @@ fio_run()
 		>/tmp/fio-$name.out 2>&1
 	rc=$?
 	msg "fio $name: status $rc"
-	[ $rc = 0 ] || msg "$(grep -E 'err=|verify|fio:' /tmp/fio-$name.out | head -n 5)"
+	[ $rc = 0 ] || msg "$(grep -E 'err=|verify|fio:' "/tmp/fio-$name.out" | head -n 5)"
 	return $rc
 }
 
@@ -53,6 +53,7 @@ fio_run before 4321 --do_verify=1; result $? io_before
 f0=$(counter faults) r0=$(counter reset_fault) t0=$(counter timeouts)
 mark=$(dmesg | wc -l)
 start=$(date +%s)
+# shellcheck disable=SC2320 # the status of the write is the point
 echo mem >/sys/power/state
 rc=$?
 new=$(dmesg | tail -n +$((mark + 1)))

@@ -43,6 +43,7 @@ make_internal_nonfatal()
 	cap=$(aer_cap "$1") || { echo "$1 has no AER capability"; return 1; }
 	v=$((16#$(od -An -tx4 -j $((cap + 12)) -N4 "$cfg" | tr -d ' ')))
 	v=$((v & ~(1 << 22)))
+	# shellcheck disable=SC2059 # the format is the four bytes, as escapes
 	printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((v & 255)) $((v >> 8 & 255)) \
 		$((v >> 16 & 255)) $((v >> 24 & 255)))" |
 		dd of="$cfg" bs=1 seek=$((cap + 12)) count=4 conv=notrunc status=none
