@@ -92,27 +92,6 @@ write_big_buffer()
 	[[ $first == "$want" && $before == "$after" ]]
 }
 
-# check_or_known_ref NAME WHY CMD... - ktap_check, except that with the
-# reference mptsas a failure is reported as a SKIP that names what the
-# reference is known not to do.
-check_or_known_ref()
-{
-	local name=$1 why=$2 out
-	shift 2
-	# mptspi is the same mptscsih on the SPI personality.
-	if [[ $MPT_DRIVER != mptsas && $MPT_DRIVER != mptspi ]]; then
-		ktap_check "$name" "$@"
-		return
-	fi
-	if out=$("$@" 2>&1); then
-		ktap_print_msg "$out"
-		ktap_test_pass "$name"
-	else
-		ktap_print_msg "$out"
-		ktap_test_skip "$name" "reference $MPT_DRIVER known to fail: $why"
-	fi
-}
-
 write_zero_blocks()
 {
 	local before after out

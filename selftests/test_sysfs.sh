@@ -40,7 +40,7 @@ CREDIT_RESERVE=8
 PCI_IDS="0030 0031 0040 0041 0050 0054 0056 0058 005A 005C 005E"
 ERROR_COUNTERS="reset_host reset_fault reset_recovery reset_partner tm_abort tm_lun_reset tm_target_reset
 tm_bus_reset tm_failed timeouts faults lost_interrupts bad_replies tm_abort_failed
-tm_lun_reset_failed tm_target_reset_failed tm_bus_reset_failed tm_no_reply"
+tm_lun_reset_failed tm_target_reset_failed tm_bus_reset_failed tm_no_reply pci_errors"
 LIMIT_NAMES="global_credits reply_queue_depth can_queue frame_size max_chain_depth chain_segments
 max_sge sge_bits msi"
 # The single-value attributes (the ABI file), besides the two directories.

@@ -12,6 +12,11 @@ RUNDIR/qmp-response.tmp, renames it to RUNDIR/qmp-response and removes the
 request.  Every QMP event is appended to RUNDIR/qmp-events.log (one JSON
 line, with QEMU's timestamp), every exchange to RUNDIR/qmp.log.
 
+If RUNDIR/qmp-autowake exists (one number: seconds), every SUSPEND event
+(the guest entered S3) is answered that many seconds later with
+system_wakeup: the guest cannot ask for its own wakeup while it sleeps
+(selftests/eh/test_eh_suspend.sh).
+
 It exits when QEMU closes the socket, or after --timeout seconds.
 """
 import json
@@ -32,6 +37,7 @@ class Qmp:
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.connect(path)
         self.buf = b""
+        self.suspended = None           # time of the last SUSPEND event
         self.read_msg()                 # greeting
         self.cmd({"execute": "qmp_capabilities"})
 
@@ -50,9 +56,14 @@ class Qmp:
         while True:
             msg = self.read_msg(timeout=60)
             if "event" in msg:
-                log(self.rundir, "qmp-events.log", msg)
+                self.event(msg)
                 continue
             return msg
+
+    def event(self, msg):
+        log(self.rundir, "qmp-events.log", msg)
+        if msg["event"] == "SUSPEND":
+            self.suspended = time.time()
 
     def poll_events(self):
         """Collect pending events without blocking."""
@@ -60,9 +71,25 @@ class Qmp:
             while True:
                 msg = self.read_msg(timeout=0.05)
                 if "event" in msg:
-                    log(self.rundir, "qmp-events.log", msg)
+                    self.event(msg)
         except (socket.timeout, BlockingIOError):
             return
+
+
+def autowake(qmp):
+    """system_wakeup RUNDIR/qmp-autowake seconds after a SUSPEND event."""
+    if qmp.suspended is None:
+        return
+    try:
+        with open(os.path.join(qmp.rundir, "qmp-autowake")) as f:
+            delay = float(f.read().strip() or 0)
+    except (OSError, ValueError):
+        return
+    if time.time() - qmp.suspended < delay:
+        return
+    qmp.suspended = None
+    req = {"execute": "system_wakeup"}
+    log(qmp.rundir, "qmp.log", {"time": time.time(), "request": req, "reply": qmp.cmd(req)})
 
 
 def main():
@@ -85,6 +112,7 @@ def main():
     while time.time() < deadline:
         try:
             qmp.poll_events()
+            autowake(qmp)
             if os.path.exists(req_path):
                 with open(req_path) as f:
                     text = f.read()

@@ -76,7 +76,13 @@ FIO=$!
 sleep 3
 T0=$(ms_now)
 model_set x-surprise-removed true >/dev/null || ktap_exit_fail_msg "qom-set x-surprise-removed failed"
-ktap_check outstanding_io_fails fio_fails_promptly
-ktap_check unbind_and_unload unbind_and_unload
-ktap_check device_del_completes device_del_completes
+# Known reference failure (6.12, test QEMU): mptbase's fault work sees the
+# IOC "non-operational" within a second and removes the PCI device
+# (mpt_dead_ioc), but that removal stalls at "Synchronizing SCSI cache"
+# to the dead IOC, so fio's commands never end, the function has no
+# driver left to unbind and no DEVICE_DELETED comes.
+WHY="mptbase's own removal of the dead IOC stalls at SYNCHRONIZE CACHE: fio still runs 30 s after the removal"
+check_or_known_ref outstanding_io_fails "$WHY" fio_fails_promptly
+check_or_known_ref unbind_and_unload "$WHY" unbind_and_unload
+check_or_known_ref device_del_completes "$WHY" device_del_completes
 ktap_finished

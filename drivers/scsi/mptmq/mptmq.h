@@ -107,6 +107,20 @@
  * target's agreement; SCSI Device page 1 is written on every change and
  * again after every bus or IOC reset, before the reset's caller returns
  * (DOC: Parallel SCSI in mptmq_spi.c).
+ * **Power management.**  System sleep and hibernation share one pair of
+ * callbacks (mptmq_main.c): suspend/freeze/poweroff block the host, give
+ * outstanding commands up to 30 s, stop the watchdog and the event work,
+ * and leave the IOC READY with its interrupts masked and the reply FIFO
+ * closed, state INIT (anything the IOC still held completes with
+ * DID_RESET for a retry); the PCI core saves the config space and picks
+ * D3hot.  resume/thaw/restore make the IOC READY again - with a
+ * diagnostic reset first on SAS1064E/1068E (mptbase's stale-doorbell
+ * erratum) and on any SAS IOC whose doorbell claims OPERATIONAL - check
+ * IOCFacts against the pools, bring it up as after an IOC reset, restart
+ * the watchdog and unblock the host; on a parallel SCSI port every
+ * target's agreement is written again first.  Both take the chip's reset
+ * mutex before any IOC lock, as an IOC reset does.  An IOC that does not
+ * come back is DEAD: its disks fail their I/O, the resume does not hang.
  *
  * **Targets.**  On SAS hosts the SAS transport class numbers targets; each
  * scsi_target's hostdata (struct mptmq_target) holds the firmware's Bus
@@ -267,6 +281,7 @@ struct mptmq_internal {
  * @faults: times the IOC was seen in FAULT (or otherwise not OPERATIONAL)
  * @lost_interrupts: replies found waiting in the FIFO by the watchdog or a timeout
  * @bad_replies: replies dropped: unknown context, foreign frame, not in flight
+ * @pci_errors: PCI errors reported to the driver (error_detected(), AER/DPC)
  */
 struct mptmq_stats {
 	atomic_t	reset_host;
@@ -286,6 +301,7 @@ struct mptmq_stats {
 	atomic_t	faults;
 	atomic_t	lost_interrupts;
 	atomic_t	bad_replies;
+	atomic_t	pci_errors;
 };
 
 /**
@@ -540,6 +556,8 @@ int mptmq_ioc_start(struct mptmq_ioc *ioc);
 void mptmq_ioc_stop(struct mptmq_ioc *ioc);
 void mptmq_ioc_forget(struct mptmq_ioc *ioc);
 int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why);
+void mptmq_ioc_suspend(struct mptmq_ioc *ioc);
+int mptmq_ioc_resume(struct mptmq_ioc *ioc);
 int mptmq_handshake(struct mptmq_ioc *ioc, const void *req, unsigned int req_bytes,
 		    void *reply, unsigned int reply_max);
 bool mptmq_ioc_gone(struct mptmq_ioc *ioc, u32 val);

@@ -568,6 +568,7 @@ static pci_ers_result_t mptmq_pci_error_detected(struct pci_dev *pdev, pci_chann
 {
 	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
 
+	atomic_inc(&ioc->stats.pci_errors);
 	dev_warn(&pdev->dev, "PCI error detected, channel state %d\n", state);
 	switch (state) {
 	case pci_channel_io_normal:

@@ -784,3 +784,140 @@ int mptmq_ioc_reset(struct mptmq_ioc *ioc, const char *why)
 	trace_mptmq_ioc_reset(ioc, why, jiffies_to_msecs(jiffies - start));
 	return 0;
 }
+
+/**
+ * mptmq_ioc_suspend() - leave the IOC READY, forgetting nothing outstanding
+ * @ioc: the IOC; the midlayer sends it no new command (scsi_block_requests())
+ *
+ * As mptbase's mpt_suspend(): a message unit reset to READY with the
+ * interrupts masked.  The reply FIFO is closed first, so the interrupt
+ * handler reads no register while the function is in D3 (a shared INTx
+ * line may still call it).  What the IOC still held (nothing, unless the
+ * drain before this timed out) completes with DID_RESET, which the
+ * midlayer retries once the host is unblocked after resume.
+ *
+ * Context: process; sleeps; takes the chip's reset mutex (no reset of a
+ * 53C1030's other function runs meanwhile), then @ioc->cfg_mutex (a Config
+ * request in flight finishes first) and @ioc->ioc_mutex.
+ */
+void mptmq_ioc_suspend(struct mptmq_ioc *ioc)
+{
+	unsigned int i;
+
+	mptmq_chip_lock(ioc);
+	mutex_lock(&ioc->cfg_mutex);
+	mutex_lock(&ioc->ioc_mutex);
+	if (mptmq_set_state(ioc, MPTMQ_STATE_INIT)) {
+		/* Submitters that saw RUNNING have posted before the reset. */
+		synchronize_rcu();
+		mptmq_irq_mask(ioc);
+		synchronize_irq(ioc->irq);
+		mptmq_replies_close(ioc);
+		if (mptmq_ioc_make_ready(ioc))
+			dev_warn(&ioc->pdev->dev, "IOC not READY for suspend: resume resets it\n");
+	}
+	mptmq_fail_all(ioc, DID_RESET);
+	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
+		complete_all(&ioc->internal[i].done);
+	ioc->events_on = false;
+	mutex_unlock(&ioc->ioc_mutex);
+	mutex_unlock(&ioc->cfg_mutex);
+	mptmq_chip_unlock(ioc);
+}
+
+/*
+ * The doorbell after a power transition says whether a diagnostic reset
+ * is needed before the usual way to READY:
+ * - SAS1064E/1068E: always.  Linux mptbase.c mpt_resume(), "Errata
+ *   workaround for SAS pci express: Upon returning to the D0 state, the
+ *   contents of the doorbell will be stale data, and this will incorrectly
+ *   signal to the host driver that the firmware is ready to process mpt
+ *   commands.  The workaround is to issue a diagnostic reset."
+ * - any other SAS IOC whose doorbell says OPERATIONAL: suspend left it
+ *   READY and D3hot -> D0 resets the function (PCI PM 1.2, No_Soft_Reset
+ *   clear), so OPERATIONAL is the same stale value (or a boot ROM's IOC
+ *   after hibernation, for which a diagnostic reset is just as right).  A
+ *   message unit reset would be ignored by firmware that does not run,
+ *   and make_ready() would reach the diagnostic reset only after
+ *   %MPTMQ_READY_TIMEOUT_MS.
+ * Not on parallel SCSI: the 53C1030's diagnostic reset also resets its
+ * other function, which may already have resumed.
+ */
+static bool mptmq_resume_needs_diag(struct mptmq_ioc *ioc, u32 db)
+{
+	if (ioc->port.port_type != MPI_PORTFACTS_PORTTYPE_SAS)
+		return false;
+	if (ioc->pdev->device == 0x0056 || ioc->pdev->device == 0x0058)
+		return true;
+	return (db & MPI_DB_STATE_MASK) == MPI_DB_STATE_OPERATIONAL;
+}
+
+/**
+ * mptmq_ioc_resume() - bring the IOC back up after suspend or hibernation
+ * @ioc: the IOC, left READY by mptmq_ioc_suspend() (or by whoever ran
+ *	before a hibernation image was restored); the PCI core has restored
+ *	its config space in D0
+ *
+ * The IOC is reset to READY (a diagnostic reset first where the doorbell
+ * cannot be trusted, see mptmq_resume_needs_diag()), its IOCFacts are
+ * checked against the pools sized at probe, then IOCInit, the reply
+ * frames, PortEnable and events as in an IOC reset.
+ *
+ * On a parallel SCSI port every target's agreement is written again (D0
+ * reset the IOC, which forgot them) before this returns.
+ *
+ * Context: process; sleeps; takes the chip's reset mutex, then
+ * @ioc->ioc_mutex.
+ * Return: 0 when RUNNING again, a negative errno otherwise (the caller
+ * marks the IOC dead).
+ */
+int mptmq_ioc_resume(struct mptmq_ioc *ioc)
+{
+	struct device *dev = &ioc->pdev->dev;
+	struct mptmq_facts old = ioc->facts;
+	u32 db;
+	int ret;
+
+	mptmq_chip_lock(ioc);
+	mutex_lock(&ioc->ioc_mutex);
+	ret = -ENODEV;
+	if (mptmq_state(ioc) == MPTMQ_STATE_DEAD)
+		goto unlock;
+	db = mptmq_readl(ioc, MPI_REG_DOORBELL);
+	dev_info(dev, "resume: doorbell %08x (IOC %s)\n", db, mptmq_doorbell_state_name(db));
+	if (db == MPI_REPLY_EMPTY)
+		goto unlock;
+	if (mptmq_resume_needs_diag(ioc, db)) {
+		dev_info(dev, "resume: diagnostic reset (the doorbell may be stale after D0)\n");
+		mptmq_flush_doorbell(ioc);
+		ret = mptmq_diag_reset(ioc);
+		if (ret == -ENODEV)
+			goto unlock;
+		if (ret)
+			dev_warn(dev, "resume: diagnostic reset failed: %d\n", ret);
+	}
+	ret = mptmq_ioc_make_ready(ioc);
+	if (!ret)
+		ret = mptmq_ioc_get_facts(ioc);
+	if (ret)
+		goto unlock;
+	/* The pools were sized from IOCFacts at probe: the IOC must fit them. */
+	if (ioc->facts.request_frame_size != old.request_frame_size ||
+	    ioc->facts.global_credits < old.global_credits ||
+	    ioc->facts.reply_queue_depth < old.reply_queue_depth) {
+		dev_err(dev, "IOCFacts changed across suspend (frame %u/%u bytes, credits %u/%u, reply depth %u/%u)\n",
+			ioc->facts.request_frame_size, old.request_frame_size,
+			ioc->facts.global_credits, old.global_credits,
+			ioc->facts.reply_queue_depth, old.reply_queue_depth);
+		ioc->facts = old;
+		ret = -EPROTO;
+		goto unlock;
+	}
+	ret = mptmq_ioc_start(ioc);
+unlock:
+	mutex_unlock(&ioc->ioc_mutex);
+	mptmq_chip_unlock(ioc);
+	if (!ret)
+		mptmq_spi_reset_done(ioc, true);
+	return ret;
+}

@@ -7,7 +7,9 @@
 
 #include <linux/module.h>
 #include <linux/interrupt.h>
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
+#include <linux/pm.h>
 #include <scsi/scsi_host.h>
 #include <scsi/scsi_cmnd.h>
 
@@ -370,6 +372,82 @@ static void mptmq_shutdown(struct pci_dev *pdev)
 	mptmq_ioc_stop(ioc);
 }
 
+/* How long suspend waits for the commands the IOC holds to complete */
+#define MPTMQ_SUSPEND_DRAIN_MS	30000
+
+/**
+ * mptmq_pm_suspend() - dev_pm_ops suspend, freeze and poweroff
+ * @dev: the PCI function's device
+ *
+ * The midlayer has quiesced the host's disks before this runs (children
+ * suspend first), but a passthrough command may still be queued: the
+ * host is blocked, the commands the IOC holds get up to
+ * %MPTMQ_SUSPEND_DRAIN_MS to complete, the watchdog and the event work
+ * stop, and the IOC is left READY with its interrupts masked
+ * (mptmq_ioc_suspend()).  The PCI core then saves the config space and
+ * picks the low-power state (D3hot; none for freeze), as generic PM
+ * expects of a PCI driver (Documentation/power/pci.rst): so mptmq calls
+ * neither pci_save_state() nor pci_set_power_state() here.  The interrupt
+ * stays requested: MSI state is saved and restored with the config space,
+ * and the handler reads no register while the reply FIFO is closed.
+ *
+ * Context: process; sleeps.
+ * Return: 0 (a dead IOC has nothing to stop).
+ */
+static int mptmq_pm_suspend(struct device *dev)
+{
+	struct mptmq_ioc *ioc = dev_get_drvdata(dev);
+	unsigned long deadline = jiffies + msecs_to_jiffies(MPTMQ_SUSPEND_DRAIN_MS);
+	unsigned int busy;
+
+	scsi_block_requests(ioc->shost);
+	while ((busy = scsi_host_busy(ioc->shost)) && mptmq_state(ioc) == MPTMQ_STATE_RUNNING &&
+	       time_before(jiffies, deadline))
+		msleep(20);
+	if (busy)
+		dev_warn(dev, "suspend: %u commands still outstanding: completed for a retry after resume\n",
+			 busy);
+	mptmq_watchdog_stop(ioc);
+	cancel_work_sync(&ioc->event_work);
+	mptmq_ioc_suspend(ioc);
+	dev_info(dev, "suspended: IOC %s\n", mptmq_state_name(mptmq_state(ioc)));
+	return 0;
+}
+
+/**
+ * mptmq_pm_resume() - dev_pm_ops resume, thaw and restore
+ * @dev: the PCI function's device, in D0 with its config space restored
+ *	by the PCI core
+ *
+ * Brings the IOC up again (mptmq_ioc_resume(): a diagnostic reset where
+ * the doorbell may be stale, IOCInit, reply frames, PortEnable, events),
+ * restarts the watchdog and unblocks the host, whose commands then flow
+ * again.  An IOC that does not come back is marked DEAD, so its disks fail
+ * their I/O instead of hanging the resume.
+ *
+ * Context: process; sleeps.
+ * Return: 0; a failure is the IOC's, not the system's resume.
+ */
+static int mptmq_pm_resume(struct device *dev)
+{
+	struct mptmq_ioc *ioc = dev_get_drvdata(dev);
+	struct pci_dev *pdev = to_pci_dev(dev);
+	unsigned long start = jiffies;
+	int ret;
+
+	pci_set_master(pdev);
+	ret = mptmq_ioc_resume(ioc);
+	if (ret)
+		mptmq_ioc_mark_dead(ioc, "resume failed");
+	else
+		dev_info(dev, "resumed in %u ms\n", jiffies_to_msecs(jiffies - start));
+	mptmq_watchdog_start(ioc);
+	scsi_unblock_requests(ioc->shost);
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(mptmq_pm_ops, mptmq_pm_suspend, mptmq_pm_resume);
+
 static const struct pci_device_id mptmq_pci_ids[] = {
 	{ PCI_VDEVICE(LSI_LOGIC, 0x0030) },	/* 53C1020/1030 */
 	{ PCI_VDEVICE(LSI_LOGIC, 0x0031) },	/* 53C1030ZC */
@@ -393,6 +471,7 @@ static struct pci_driver mptmq_pci_driver = {
 	.remove		= mptmq_remove,
 	.shutdown	= mptmq_shutdown,
 	.err_handler	= &mptmq_err_handler,
+	.driver.pm	= pm_sleep_ptr(&mptmq_pm_ops),
 };
 
 static int __init mptmq_init(void)

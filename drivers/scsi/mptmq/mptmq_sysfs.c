@@ -193,6 +193,7 @@ MPTMQ_COUNTER_ATTR(tm_lun_reset_failed);
 MPTMQ_COUNTER_ATTR(tm_target_reset_failed);
 MPTMQ_COUNTER_ATTR(tm_bus_reset_failed);
 MPTMQ_COUNTER_ATTR(tm_no_reply);
+MPTMQ_COUNTER_ATTR(pci_errors);
 
 /* Failed task management requests of every type */
 static ssize_t tm_failed_show(struct device *dev, struct device_attribute *attr, char *buf)
@@ -225,6 +226,7 @@ static struct attribute *mptmq_counter_attrs[] = {
 	&dev_attr_tm_target_reset_failed.attr,
 	&dev_attr_tm_bus_reset_failed.attr,
 	&dev_attr_tm_no_reply.attr,
+	&dev_attr_pci_errors.attr,
 	NULL,
 };
 
