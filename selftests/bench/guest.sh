@@ -16,6 +16,16 @@
 #                  run bracketed by reads of the HBA's diag BAR (BAR2) so the
 #                  host can cut QEMU's mptsas_mmio_* trace into phases; busy
 #                  guest time sampled inside each run's steady state.
+#                  The count pass also runs a scsi_debug disk (delay=0
+#                  fake_rw=1: sd + SCSI midlayer + blk-mq + fio with no
+#                  device and no DMA mapping), the floor under every SCSI
+#                  driver's figure.
+#                  profile: the count pass's set-up, then one in-guest
+#                  `perf record -a -e cpu-clock` per driver at 4k QD32 (under
+#                  icount a cpu-clock sample is a fixed number of guest
+#                  instructions); `perf report` per-symbol shares to
+#                  $BENCH_OUT/perf-DRIVER.txt (profile.py sorts them into
+#                  components).
 #   BENCH_ROUNDS, BENCH_RUNTIME, BENCH_RAMP   (timed mode)
 #   BENCH_COUNT_ROUNDS, BENCH_COUNT_RAMP, BENCH_COUNT_WINDOW   (count mode:
 #                  rounds, seconds from the first completion to the sample
@@ -23,6 +33,7 @@
 #   BENCH_MSI      1|0: MSI for both LSI drivers (mptmq msi=, mptbase
 #                  mpt_msi_enable_sas=)
 #   BENCH_SWAP     1: bind mptmq to the second LSI function instead of the first
+#   BENCH_TESTS    names of the tests to run (default: all four)
 #   MPTMQ_KO       mptmq.ko built for this kernel
 #   BENCH_OUT      where to write (the VM run directory)
 #
@@ -43,13 +54,19 @@ count_window=${BENCH_COUNT_WINDOW:-1}
 msi=${BENCH_MSI:-1}
 
 DRIVERS=(mptmq mptsas virtio_scsi)
+# the floor: no device, no DMA, completion in the submitting context
+[[ $mode == timed ]] || DRIVERS+=(scsi_debug)
 # name rw bs iodepth
-TESTS=(
+ALL_TESTS=(
 	"rand4k-qd1 randread 4k 1"
 	"rand4k-qd32 randread 4k 32"
 	"seq64k-qd8 read 64k 8"
 	"seq1m-qd8 read 1m 8"
 )
+TESTS=()
+for t in "${ALL_TESTS[@]}"; do
+	[[ -z ${BENCH_TESTS:-} || " $BENCH_TESTS " == *" ${t%% *} "* ]] && TESTS+=("$t")
+done
 
 die()
 {
@@ -100,6 +117,14 @@ IFS=, read -ra deps <<<"$(modinfo -F depends "$MPTMQ_KO")"
 ((${#deps[@]} == 0)) || modprobe -a "${deps[@]}" || die "modprobe ${deps[*]}"
 insmod "$MPTMQ_KO" msi="$msi" || die "insmod $MPTMQ_KO"
 modprobe virtio_scsi || die "modprobe virtio_scsi"
+if [[ " ${DRIVERS[*]} " == *" scsi_debug "* ]]; then
+	# 4 GiB like the other disks (virtual_gb; fake_rw: no data copied, so
+	# the 8 MiB store is never touched); max_queue = the LSI drivers'
+	# queue depth, so QD32 never queues in the block layer for lack of tags
+	modprobe scsi_debug delay=0 fake_rw=1 virtual_gb=4 dev_size_mb=8 \
+		max_queue=64 num_tgts=1 max_luns=1 ||
+		die "modprobe scsi_debug"
+fi
 
 for drv in mptmq mptsas; do
 	pci=PCI_$drv
@@ -151,7 +176,9 @@ for drv in "${DRIVERS[@]}"; do
 	q=/sys/block/${DEV[$drv]}/queue
 	echo none >"$q/scheduler" 2>/dev/null
 	echo 0 >"$q/add_random" 2>/dev/null
-	if [[ -d /sys/bus/pci/devices/${PCI[$drv]}/msi_irqs ]] &&
+	if [[ $drv == scsi_debug ]]; then
+		IRQS[$drv]="" irqmode=none
+	elif [[ -d /sys/bus/pci/devices/${PCI[$drv]}/msi_irqs ]] &&
 	   [[ -n $(ls "/sys/bus/pci/devices/${PCI[$drv]}/msi_irqs") ]]; then
 		IRQS[$drv]=$(ls "/sys/bus/pci/devices/${PCI[$drv]}/msi_irqs" | sort -n | tr '\n' ' ')
 		irqmode=msi
@@ -170,6 +197,7 @@ for drv in "${DRIVERS[@]}"; do
 	log "$info"
 done
 grep -E "^ *($(echo "${IRQS[*]}" | tr -s ' ' '\n' | grep . | paste -sd'|')):" /proc/interrupts
+log "tests: ${TESTS[*]%% *}"
 
 # ------------------------------------------------------------- sampling
 #
@@ -254,7 +282,7 @@ wait_io_start()
 marker()
 {
 	local drv=$1 code=$2 start
-	[[ $drv == virtio_scsi ]] && return 0
+	[[ $drv == virtio_scsi || $drv == scsi_debug ]] && return 0
 	read -r start _ < <(sed -n 3p "/sys/bus/pci/devices/${PCI[$drv]}/resource")
 	busybox devmem "$((start + code))" 32 >/dev/null ||
 		log "devmem marker failed for $drv (is iomem=relaxed on the command line?)"
@@ -354,6 +382,67 @@ run_count()
 	       wsectors=$((B[2] - A[2])) wirqs=$((B[1] - A[1]))
 }
 
+# run_profile ROUND TEST RW BS QD DRIVER - like run_count, with the sample
+# window recorded by `perf record -a -e cpu-clock -c BENCH_PERF_PERIOD` (one
+# sample every PERIOD ns of guest time = instructions under icount).  perf
+# starts with its events disabled (-D -1) and is switched on and off through
+# its control FIFO at the window's edges, where the I/Os are counted, so
+# perf's start-up and the I/Os outside the window stay out.  The per-symbol
+# report (comm|dso|symbol) goes to $out/perf/rROUND-TEST-DRIVER.txt.
+run_profile()
+{
+	local round=$1 test=$2 rw=$3 bs=$4 qd=$5 drv=$6 dev pid ppid f data ack steady=0
+	local -a A B
+	local b0 b1 c0 c1 ctl=/dev/shm/perf-ctl ackf=/dev/shm/perf-ack
+	dev=${DEV[$drv]}
+	mkdir -p "$out/perf"
+	f=$out/perf/r$round-$test-$drv
+	data=/dev/shm/perf-$drv.data
+	rm -f "$ctl" "$ackf"
+	mkfifo "$ctl" "$ackf" || die "mkfifo perf control"
+	exec {ctl_fd}<>"$ctl" {ack_fd}<>"$ackf"
+	"$PERF" record -q -a -e cpu-clock -c "$period" -D -1 -o "$data" \
+		--control "fd:$ctl_fd,$ack_fd" >"$f.rec.log" 2>&1 &
+	ppid=$!
+	# perf answers a ping once it is listening (its start-up over 9p takes
+	# guest seconds): only then does fio start
+	echo ping >&"$ctl_fd"
+	read -r -t 300 ack <&"$ack_fd" || log "perf record did not answer (ping)"
+	fio --name="$test" --filename="/dev/$dev" --direct=1 --ioengine=libaio \
+	    --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based \
+	    --runtime="$count_runtime" --norandommap --randrepeat=0 --output=/dev/null &
+	pid=$!
+	wait_io_start "$dev" "$pid"
+	snooze "$count_ramp"
+	busy_ns
+	b0=$BUSY_NS c0=$CLOCK_NS
+	snap "$drv"
+	A=("${SNAP[@]}")
+	echo enable >&"$ctl_fd"
+	read -r -t 60 ack <&"$ack_fd"
+	snooze "$count_window"
+	echo disable >&"$ctl_fd"
+	read -r -t 60 ack <&"$ack_fd"
+	snap "$drv"
+	B=("${SNAP[@]}")
+	busy_ns
+	b1=$BUSY_NS c1=$CLOCK_NS
+	kill -0 "$pid" 2>/dev/null && steady=1
+	wait "$pid" || die "fio failed: $drv $test (profile round $round)"
+	echo stop >&"$ctl_fd"
+	kill -INT "$ppid" 2>/dev/null
+	wait "$ppid"
+	exec {ctl_fd}>&- {ack_fd}>&-
+	rm -f "$ctl" "$ackf"
+	"$PERF" report -i "$data" --stdio --no-children -n --sort comm,dso,sym \
+		-t '|' --percent-limit 0 >"$f.txt" 2>"$f.err" ||
+		log "perf report failed for $drv: $(tail -n 3 "$f.err")"
+	rm -f "$data"
+	record mode=profile round="$round" test="$test" driver="$drv" bs="$(numfmt --from=iec "${bs^^}")" \
+	       period="$period" steady="$steady" report="${f#"$out"/}.txt" wsectors=$((B[2] - A[2])) \
+	       wirqs=$((B[1] - A[1])) busy_ns=$((b1 - b0)) window_ns=$((c1 - c0))
+}
+
 # idle_baseline ROUND - busy time of an idle window of the same length
 # (sampler, timers, kernel threads): the floor under every busy_ns figure
 idle_baseline()
@@ -406,6 +495,29 @@ count)
 				run_count "$round" "$name" "$rw" "$bs" "$qd" "$drv" "$phase"
 			done
 			log "count round $round: $name done after $((SECONDS - start)) s"
+		done
+	done
+	;;
+profile)
+	# perf is the host's (the guest's root is the host's /): linux-perf
+	# of the host's series, which runs on newer kernels too
+	PERF=${BENCH_PERF:-perf}
+	"$PERF" --version || die "no perf binary ($PERF) in the guest"
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	echo -1 >/proc/sys/kernel/perf_event_paranoid
+	for drv in "${DRIVERS[@]}"; do
+		fio --name=warmup --filename="/dev/${DEV[$drv]}" --direct=1 --ioengine=libaio \
+		    --rw=randread --bs=4k --iodepth=8 --io_size=1m --output=/dev/null ||
+			die "fio warm-up failed on $drv"
+	done
+	period=${BENCH_PERF_PERIOD:-10000}
+	for ((round = 1; round <= count_rounds; round++)); do
+		for ((ti = 0; ti < ${#TESTS[@]}; ti++)); do
+			read -r name rw bs qd <<<"${TESTS[ti]}"
+			for drv in "${DRIVERS[@]}"; do
+				run_profile "$round" "$name" "$rw" "$bs" "$qd" "$drv"
+			done
+			log "profile round $round: $name done after $((SECONDS - start)) s"
 		done
 	done
 	;;
