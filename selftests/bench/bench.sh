@@ -18,8 +18,10 @@
 #      default), so the strict IOMMU's mapping cost and each driver's own
 #      share above the floor (IOMMU off) are lines of their own
 #   3b. profile pass (MPTMQ_BENCH_PROFILE=1, profile.sh): the count pass's
-#      VM with in-guest `perf record -e cpu-clock` instead of the sampler;
-#      profile.py sorts the samples into components
+#      VM and runs with the QEMU plugin tbprof.so (built here from
+#      tbprof.c) counting guest instructions per translation block; the
+#      guest snapshots the counts at each sample window's edges, and
+#      profile.py maps them to symbols and sorts them into components
 #   4. report.py after each pass: table to stdout and
 #      out/bench/bench-<kver>.txt, raw data to out/bench/bench-<kver>.json
 #
@@ -44,8 +46,8 @@
 #   MPTMQ_BENCH_TESTS    tests to run (default all: rand4k-qd1 rand4k-qd32
 #                        seq64k-qd8 seq1m-qd8)
 #   MPTMQ_BENCH_PROFILE  1: run the profile pass (default 0; profile.sh)
-#   MPTMQ_BENCH_PERF_PERIOD  ns of guest time (= instructions) per perf
-#                        sample in the profile pass (default 10000)
+#   MPTMQ_BENCH_QEMU_SRC a QEMU source tree for qemu-plugin.h (default: the
+#                        newest /var/cache/mptmq/qemu-src-*, vm/qemu's cache)
 #   MPTMQ_BENCH_SWAP     1: mptmq on the second LSI HBA, mptsas on the first
 #
 # A benchmark reports; it never fails on a timing.  The exit status is
@@ -71,7 +73,6 @@ IOMMUS=${MPTMQ_BENCH_IOMMU:-on off}
 IOMMU=${IOMMUS%% *}
 TESTS=${MPTMQ_BENCH_TESTS:-}
 PROFILE=${MPTMQ_BENCH_PROFILE:-0}
-PERF_PERIOD=${MPTMQ_BENCH_PERF_PERIOD:-10000}
 SWAP=${MPTMQ_BENCH_SWAP:-0}
 OUTB=$VM_OUT/bench
 DISK_SIZE=4G
@@ -99,6 +100,25 @@ build_module()
 	cp -r "$VM_TREE/Kbuild" "$VM_TREE/drivers" "$VM_TREE/include" "$d/" &&
 		make -C "/lib/modules/$kver/build" M="$d" modules >"$OUTB/build-$kver.log" 2>&1 &&
 		[[ -f $d/drivers/scsi/mptmq/mptmq.ko ]]
+}
+
+# build_plugin - out/bench/tbprof.so, the profile pass's QEMU plugin, from
+# tbprof.c and the qemu-plugin.h of a QEMU source tree (plugin API 1: the
+# stock QEMU 7.2 loads it)
+build_plugin()
+{
+	local src=${MPTMQ_BENCH_QEMU_SRC:-} h
+	if [[ -z $src ]]; then
+		src=$(ls -d "${MPTMQ_CACHE:-/var/cache/mptmq}"/qemu-src-*/ 2>/dev/null | sort -V | tail -n1)
+	fi
+	h=${src%/}/include/qemu/qemu-plugin.h
+	if [[ ! -f $h ]]; then
+		msg "no qemu-plugin.h under '$src' (set MPTMQ_BENCH_QEMU_SRC or run make qemu)"
+		return 1
+	fi
+	cc -O2 -Wall -shared -fPIC -pthread -I"${h%/*}" "$BENCH_DIR/tbprof.c" \
+		-o "$OUTB/tbprof.so" >"$OUTB/tbprof-build.log" 2>&1 ||
+		{ cat "$OUTB/tbprof-build.log" >&2; return 1; }
 }
 
 # count_dir KVER IOMMU - the count pass's run directory
@@ -147,7 +167,6 @@ vm_setup()
 		      BENCH_RUNTIME="$RUNTIME" BENCH_RAMP="$RAMP" BENCH_MSI="$MSI"
 		      BENCH_SWAP="$SWAP" BENCH_COUNT_ROUNDS="$COUNT_ROUNDS"
 		      BENCH_COUNT_WINDOW="$COUNT_WINDOW" BENCH_TESTS="$TESTS"
-		      BENCH_PERF_PERIOD="$PERF_PERIOD"
 		      MPTMQ_KO="$OUTB/build/$kver/drivers/scsi/mptmq/mptmq.ko")
 	if [[ $mode == timed ]]; then
 		VM_ACCEL=tcg
@@ -167,7 +186,10 @@ vm_setup()
 		fi
 		# a 2.5 s (guest) run takes 10-60 s of host time under icount
 		VM_TIMEOUT=$((900 + COUNT_ROUNDS * NTESTS * NDRIVERS * (90 + 30 * ${COUNT_WINDOW%.*})))
-		[[ $mode == profile ]] && return 0
+		if [[ $mode == profile ]]; then
+			VM_QEMU_EXTRA+=(-plugin "file=$OUTB/tbprof.so,dir=$VM_RUNDIR")
+			return 0
+		fi
 		# One -trace takes one enable=; an events file takes a list.
 		printf '%s\n' mptsas_mmio_read mptsas_mmio_write mptsas_diag_read \
 			mptsas_irq_msi mptsas_irq_intx >"$VM_RUNDIR/trace-events"
@@ -209,6 +231,10 @@ report()
 
 mkdir -p "$OUTB"
 status=0
+if ((PROFILE)) && ! build_plugin; then
+	msg "profile pass impossible without the plugin"
+	exit 1
+fi
 t_all=$SECONDS
 for series in $KERNELS; do
 	t0=$SECONDS

@@ -20,12 +20,11 @@
 #                  fake_rw=1: sd + SCSI midlayer + blk-mq + fio with no
 #                  device and no DMA mapping), the floor under every SCSI
 #                  driver's figure.
-#                  profile: the count pass's set-up, then one in-guest
-#                  `perf record -a -e cpu-clock` per driver at 4k QD32 (under
-#                  icount a cpu-clock sample is a fixed number of guest
-#                  instructions); `perf report` per-symbol shares to
-#                  $BENCH_OUT/perf-DRIVER.txt (profile.py sorts them into
-#                  components).
+#                  profile: the count pass's set-up and runs, each sample
+#                  window bracketed by snapshots of the QEMU plugin
+#                  tbprof.so (guest instructions per translation block) in
+#                  $BENCH_OUT/tb-*; /proc/kallsyms to $BENCH_OUT/kallsyms
+#                  (profile.py maps and sorts them into components).
 #   BENCH_ROUNDS, BENCH_RUNTIME, BENCH_RAMP   (timed mode)
 #   BENCH_COUNT_ROUNDS, BENCH_COUNT_RAMP, BENCH_COUNT_WINDOW   (count mode:
 #                  rounds, seconds from the first completion to the sample
@@ -382,65 +381,58 @@ run_count()
 	       wsectors=$((B[2] - A[2])) wirqs=$((B[1] - A[1]))
 }
 
+# tb_snap NAME - ask bench/tbprof.so (the QEMU plugin counting guest
+# instructions per translation block) for a snapshot of its counters in
+# $out/NAME, and wait until it is there
+tb_snap()
+{
+	local i
+	echo "$1" >"$out/tbprof-req.tmp"
+	mv "$out/tbprof-req.tmp" "$out/tbprof-req"
+	for ((i = 0; i < 6000; i++)); do
+		[[ -e $out/$1 ]] && return 0
+		snooze 0.01
+	done
+	log "no tbprof snapshot $1 after 60 s (is the plugin loaded?)"
+	return 1
+}
+
 # run_profile ROUND TEST RW BS QD DRIVER - like run_count, with the sample
-# window recorded by `perf record -a -e cpu-clock -c BENCH_PERF_PERIOD` (one
-# sample every PERIOD ns of guest time = instructions under icount).  perf
-# starts with its events disabled (-D -1) and is switched on and off through
-# its control FIFO at the window's edges, where the I/Os are counted, so
-# perf's start-up and the I/Os outside the window stay out.  The per-symbol
-# report (comm|dso|symbol) goes to $out/perf/rROUND-TEST-DRIVER.txt.
+# window bracketed by two snapshots of the plugin's per-block instruction
+# counts (profile.py subtracts them and maps the addresses to symbols with
+# the guest's /proc/kallsyms).  Exact instruction counts, interrupts off or
+# not, which in-guest perf cannot give in a TCG guest (no PMU: its
+# cpu-clock samples land where interrupts come back on).
 run_profile()
 {
-	local round=$1 test=$2 rw=$3 bs=$4 qd=$5 drv=$6 dev pid ppid f data ack steady=0
+	local round=$1 test=$2 rw=$3 bs=$4 qd=$5 drv=$6 dev pid steady=0 name
 	local -a A B
-	local b0 b1 c0 c1 ctl=/dev/shm/perf-ctl ackf=/dev/shm/perf-ack
+	local b0 b1 c0 c1
 	dev=${DEV[$drv]}
-	mkdir -p "$out/perf"
-	f=$out/perf/r$round-$test-$drv
-	data=/dev/shm/perf-$drv.data
-	rm -f "$ctl" "$ackf"
-	mkfifo "$ctl" "$ackf" || die "mkfifo perf control"
-	exec {ctl_fd}<>"$ctl" {ack_fd}<>"$ackf"
-	"$PERF" record -q -a -e cpu-clock -c "$period" -D -1 -o "$data" \
-		--control "fd:$ctl_fd,$ack_fd" >"$f.rec.log" 2>&1 &
-	ppid=$!
-	# perf answers a ping once it is listening (its start-up over 9p takes
-	# guest seconds): only then does fio start
-	echo ping >&"$ctl_fd"
-	read -r -t 300 ack <&"$ack_fd" || log "perf record did not answer (ping)"
+	name=tb-r$round-$test-$drv
 	fio --name="$test" --filename="/dev/$dev" --direct=1 --ioengine=libaio \
 	    --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based \
 	    --runtime="$count_runtime" --norandommap --randrepeat=0 --output=/dev/null &
 	pid=$!
 	wait_io_start "$dev" "$pid"
 	snooze "$count_ramp"
+	tb_snap "$name.start" || return 0
 	busy_ns
 	b0=$BUSY_NS c0=$CLOCK_NS
 	snap "$drv"
 	A=("${SNAP[@]}")
-	echo enable >&"$ctl_fd"
-	read -r -t 60 ack <&"$ack_fd"
 	snooze "$count_window"
-	echo disable >&"$ctl_fd"
-	read -r -t 60 ack <&"$ack_fd"
 	snap "$drv"
 	B=("${SNAP[@]}")
 	busy_ns
 	b1=$BUSY_NS c1=$CLOCK_NS
+	tb_snap "$name.end" || return 0
 	kill -0 "$pid" 2>/dev/null && steady=1
 	wait "$pid" || die "fio failed: $drv $test (profile round $round)"
-	echo stop >&"$ctl_fd"
-	kill -INT "$ppid" 2>/dev/null
-	wait "$ppid"
-	exec {ctl_fd}>&- {ack_fd}>&-
-	rm -f "$ctl" "$ackf"
-	"$PERF" report -i "$data" --stdio --no-children -n --sort comm,dso,sym \
-		-t '|' --percent-limit 0 >"$f.txt" 2>"$f.err" ||
-		log "perf report failed for $drv: $(tail -n 3 "$f.err")"
-	rm -f "$data"
-	record mode=profile round="$round" test="$test" driver="$drv" bs="$(numfmt --from=iec "${bs^^}")" \
-	       period="$period" steady="$steady" report="${f#"$out"/}.txt" wsectors=$((B[2] - A[2])) \
-	       wirqs=$((B[1] - A[1])) busy_ns=$((b1 - b0)) window_ns=$((c1 - c0))
+	record mode=profile round="$round" test="$test" driver="$drv" \
+	       bs="$(numfmt --from=iec "${bs^^}")" steady="$steady" snap="$name" \
+	       wsectors=$((B[2] - A[2])) wirqs=$((B[1] - A[1])) \
+	       busy_ns=$((b1 - b0)) window_ns=$((c1 - c0))
 }
 
 # idle_baseline ROUND - busy time of an idle window of the same length
@@ -499,18 +491,14 @@ count)
 	done
 	;;
 profile)
-	# perf is the host's (the guest's root is the host's /): linux-perf
-	# of the host's series, which runs on newer kernels too
-	PERF=${BENCH_PERF:-perf}
-	"$PERF" --version || die "no perf binary ($PERF) in the guest"
+	# the plugin's addresses -> symbols (module symbols included)
 	echo 0 >/proc/sys/kernel/kptr_restrict
-	echo -1 >/proc/sys/kernel/perf_event_paranoid
+	cat /proc/kallsyms >"$out/kallsyms" || die "cannot read /proc/kallsyms"
 	for drv in "${DRIVERS[@]}"; do
 		fio --name=warmup --filename="/dev/${DEV[$drv]}" --direct=1 --ioengine=libaio \
 		    --rw=randread --bs=4k --iodepth=8 --io_size=1m --output=/dev/null ||
 			die "fio warm-up failed on $drv"
 	done
-	period=${BENCH_PERF_PERIOD:-10000}
 	for ((round = 1; round <= count_rounds; round++)); do
 		for ((ti = 0; ti < ${#TESTS[@]}; ti++)); do
 			read -r name rw bs qd <<<"${TESTS[ti]}"

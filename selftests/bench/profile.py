@@ -1,20 +1,25 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""profile.py - the profile pass's perf reports, sorted into components.
+"""profile.py - the profile pass's instruction counts, sorted into components.
 
 Input: a profile-pass run directory (guest.sh BENCH_MODE=profile):
-records.jsonl (mode=profile: I/Os in the perf window, sample period) and
-perf/rROUND-TEST-DRIVER.txt (`perf report --sort comm,dso,sym -n -t '|'`).
-Under icount one cpu-clock sample stands for PERIOD guest instructions, so
-samples * PERIOD / I/Os in the window is instructions per I/O; the samples
-are sorted by symbol into the components below (first match wins) and
-printed per driver as kinstr/IO and as a share of the busy samples.
+records.jsonl (mode=profile: the window's I/Os and busy time, the snapshot
+name), kallsyms (the guest's /proc/kallsyms) and the snapshots
+tb-ROUND-TEST-DRIVER.{start,end} written by the QEMU plugin tbprof.so:
+"vaddr insns count" per translation block ever run in the kernel, and one
+"user NNN" line (all user-space instructions).  end - start is the
+window's guest instructions per block, exact (interrupts off or not); each
+block is charged to the kernel symbol it starts in and the symbols are
+sorted into the components below (driver modules first, then the first
+matching regex), printed per driver as instructions per I/O (window I/Os
+counted by the guest) and as a share.
 
 Writes OUT/profile-KVER.txt (also printed) and OUT/profile-KVER.json.
 Usage: profile.py [--kver K] [--out DIR] [--top N] RUNDIR
 """
 
 import argparse
+import bisect
 import json
 import os
 import re
@@ -77,69 +82,84 @@ COMPONENTS = [
         r"^user_|^__rcu_read|^rcu_read|^timespec64|^get_timespec|^put_timespec")),
 ]
 USER = "fio, syscalls, aio"
+IDLE_C = "idle entry/exit"
 OTHER = "other kernel (sched, timers, slab)"
-ORDER = ["driver symbols"] + [c for c, _ in COMPONENTS] + [OTHER]
+ORDER = ["driver symbols"] + [c for c, _ in COMPONENTS] + [IDLE_C, OTHER]
 
 
-def classify(comm, dso, sym, drv):
-    """component of one perf row, or None for idle and the profiler"""
-    if comm.startswith("perf"):
-        return None
-    if sym.startswith("[.] ") or not dso.startswith("[") or dso == "[vdso]":
-        return USER
-    s = sym[4:] if sym.startswith("[k] ") else sym
-    if IDLE.match(s):
-        return None
+def classify(dso, sym, drv):
+    """component of one kernel symbol (user space is USER already)"""
+    if IDLE.match(sym):
+        return IDLE_C
     if dso in DRIVER_DSOS.get(drv, ()):
         return "driver symbols"
+    if dso in ("[scsi_mod]", "[sd_mod]", "[scsi_common]"):
+        return "SCSI midlayer (scsi_mod, sd)"
     for name, rx in COMPONENTS:
-        if rx.search(s):
+        if rx.search(sym):
             return name
     return OTHER
 
 
-def parse_report(path):
-    """[(samples, comm, dso, sym)] of a `perf report -n -t '|'`"""
-    rows = []
+def load_kallsyms(path):
+    """sorted addresses and (symbol, dso) of the guest's text symbols"""
+    syms = []
     with open(path, errors="replace") as fh:
         for line in fh:
-            if line.startswith("#") or "|" not in line:
+            p = line.split()
+            if len(p) < 3 or p[1] not in "tTwW":
                 continue
-            p = [x.strip() for x in line.rstrip("\n").split("|")]
-            if len(p) < 5 or not p[1].isdigit():
-                continue
-            rows.append((int(p[1]), p[2], p[3], "|".join(p[4:])))
-    return rows
+            dso = p[3] if len(p) > 3 else "[kernel]"
+            syms.append((int(p[0], 16), p[2], dso))
+    syms.sort()
+    return [a for a, _, _ in syms], [(n, d) for _, n, d in syms]
+
+
+def load_snap(path):
+    """{vaddr: instructions} and the user-space total of a tbprof snapshot"""
+    blocks = defaultdict(int)
+    user = 0
+    with open(path) as fh:
+        for line in fh:
+            p = line.split()
+            if p[0] == "user":
+                user = int(p[1])
+            elif len(p) == 3:
+                blocks[int(p[0], 16)] += int(p[1]) * int(p[2])
+    return blocks, user
 
 
 def analyse(rundir):
     recs = [json.loads(x) for x in open(os.path.join(rundir, "records.jsonl")) if x.strip()]
     recs = [r for r in recs if r.get("mode") == "profile"]
+    addrs, names = load_kallsyms(os.path.join(rundir, "kallsyms"))
     out = {}
     for r in recs:
-        path = os.path.join(rundir, r["report"])
-        # fio must have outlived the window, or idle time is in the samples
-        if not os.path.exists(path) or r.get("steady") != 1:
+        s0 = os.path.join(rundir, r["snap"] + ".start")
+        s1 = os.path.join(rundir, r["snap"] + ".end")
+        # fio must have outlived the window, or its teardown is in it
+        if not (os.path.exists(s0) and os.path.exists(s1)) or r.get("steady") != 1:
             continue
+        b0, u0 = load_snap(s0)
+        b1, u1 = load_snap(s1)
         ios = r["wsectors"] * 512 / r["bs"]
         comp = defaultdict(int)
         syms = defaultdict(int)
-        total = idle = prof = 0
-        for n, comm, dso, sym in parse_report(path):
-            total += n
-            c = classify(comm, dso, sym, r["driver"])
-            if c is None:
-                if comm.startswith("perf"):
-                    prof += n
-                else:
-                    idle += n
+        comp[USER] = u1 - u0
+        syms[(USER, "[user]", "(user space: fio, bash)")] = u1 - u0
+        for va, n in b1.items():
+            d = n - b0.get(va, 0)
+            if d <= 0:
                 continue
-            comp[c] += n
-            syms[(c, dso, sym)] += n
+            i = bisect.bisect_right(addrs, va) - 1
+            sym, dso = names[i] if i >= 0 else ("?", "?")
+            c = classify(dso, sym, r["driver"])
+            comp[c] += d
+            syms[(c, dso, sym)] += d
         key = (r["test"], r["driver"])
         out.setdefault(key, []).append({
-            "round": r["round"], "ios": ios, "period": r["period"], "comp": dict(comp),
-            "syms": syms, "samples": total, "idle": idle, "profiler": prof,
+            "round": r["round"], "ios": ios, "period": 1, "comp": dict(comp),
+            "syms": syms, "samples": sum(comp.values()),
             "busy_ns": r["busy_ns"], "irqs": r.get("wirqs", 0)})
     return out
 
@@ -151,19 +171,22 @@ def main():
     ap.add_argument("--iommu", default="?")
     ap.add_argument("--commit", default="?")
     ap.add_argument("--out")
-    ap.add_argument("--top", type=int, default=12)
+    ap.add_argument("--top", type=int, default=25)
     a = ap.parse_args()
     res = analyse(a.rundir)
     L = [f"mptmq bench profile - kernel {a.kver} - {time.strftime('%Y-%m-%d %H:%M:%S')} - "
          f"tree {a.commit} - strict IOMMU {a.iommu}",
-         "In-guest `perf record -a -e cpu-clock` under icount (1 sample = PERIOD guest "
-         "instructions), enabled only for",
-         "the sample window; kinstr/IO = samples * PERIOD / I/Os in the window, summed over "
-         "rounds; % = share of the",
-         "busy samples (idle and the perf process left out; the sampling interrupt itself is "
-         "not sampled, so 'busy'",
-         "is a little below the count pass).  Components by symbol (profile.py: driver "
-         "modules, then first regex match)."]
+         "Guest instructions counted per translation block by the QEMU plugin tbprof.so "
+         "under icount (1 vCPU), between",
+         "two snapshots the guest takes around each run's sample window; each block is "
+         "charged to the kernel symbol it",
+         "starts in (guest /proc/kallsyms).  Exact, interrupts off or not.  kinstr/IO = "
+         "instructions / I/Os the guest",
+         "counted in the window (summed over rounds); components by symbol: the driver's "
+         "modules, then profile.py's",
+         "regexes, first match.  'total' is a little above the count pass's kinstr/IO: "
+         "the window also holds the",
+         "guest's waits for the snapshots."]
     data = {}
     tests = sorted({t for t, _ in res})
     for t in tests:
@@ -197,9 +220,11 @@ def main():
                 cells.append("-" if k is None else f"{k:6.2f} ({s * 100:4.1f}%)")
             L.append(f"  {c:<30}" + "".join(f"{x:>20}" for x in cells))
         L.append("  " + "-" * (len(hdr) - 2))
-        L.append(f"  {'total busy':<30}" + "".join(
+        L.append(f"  {'total':<30}" + "".join(
             f"{(f'{tot[d][0]:6.2f}' if tot[d][0] else '-'):>20}" for d in drvs))
-        L.append(f"  {'samples (all)':<30}" + "".join(f"{tot[d][1]:>20}" for d in drvs))
+        L.append(f"  {'busy (guest clock)':<30}" + "".join(
+            f"{sum(x['busy_ns'] for x in res[(t, d)]) / 1e3 / max(1, data[f'{t}/{d}']['ios']):>20.2f}"
+            for d in drvs))
         L.append(f"  {'IRQ/IO':<30}" + "".join(
             f"{(f'{tot[d][2]:.2f}' if tot[d][2] is not None else '-'):>20}" for d in drvs))
         for d in drvs:
