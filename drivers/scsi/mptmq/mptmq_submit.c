@@ -29,6 +29,14 @@ static u32 mptmq_data_length(struct scsi_cmnd *scmd)
 	const u8 *cdb = scmd->cmnd;
 	u64 blocks;
 
+	/*
+	 * Only a passthrough request (SG_IO, bsg) brings its own CDB and
+	 * buffer; sd builds a file system request's CDB from the request's
+	 * own sectors (sd_setup_read_write_cmnd()), so the two agree and the
+	 * opcode need not be looked at on the I/O path.
+	 */
+	if (likely(!blk_rq_is_passthrough(scsi_cmd_to_rq(scmd))))
+		return len;
 	if ((sdev->type != TYPE_DISK && sdev->type != TYPE_ZBC) || !sdev->sector_size)
 		return len;
 	switch (cdb[0]) {
