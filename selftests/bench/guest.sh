@@ -334,6 +334,24 @@ run_timed()
 	       window_us=$((B[3] - A[3]))
 }
 
+# sample_window DRIVER - the steady-state sample of the count and profile
+# passes: busy guest time, completions and interrupts over count_window
+# guest seconds.  Sets W_BUSY, W_CLOCK (ns), W_SECTORS, W_IRQS.
+sample_window()
+{
+	local b0 c0
+	local -a A
+	busy_ns
+	b0=$BUSY_NS c0=$CLOCK_NS
+	snap "$1"
+	A=("${SNAP[@]}")
+	snooze "$count_window"
+	snap "$1"
+	busy_ns
+	W_BUSY=$((BUSY_NS - b0)) W_CLOCK=$((CLOCK_NS - c0))
+	W_SECTORS=$((SNAP[2] - A[2])) W_IRQS=$((SNAP[1] - A[1]))
+}
+
 # run_count ROUND TEST RW BS QD DRIVER PHASE
 # One time-based fio run of count_runtime guest seconds, bracketed by reads
 # of the HBA's diag BAR (phase markers for the QEMU trace): MMIO and
@@ -345,8 +363,7 @@ run_timed()
 run_count()
 {
 	local round=$1 test=$2 rw=$3 bs=$4 qd=$5 drv=$6 phase=$7 dev f pid bsb steady=0
-	local -a W0 W1 A B
-	local b0 b1 c0 c1
+	local -a W0 W1
 	dev=${DEV[$drv]}
 	f=$out/fio/count$round-$test-$drv.json
 	bsb=$(numfmt --from=iec "${bs^^}")
@@ -360,15 +377,7 @@ run_count()
 	pid=$!
 	wait_io_start "$dev" "$pid"
 	snooze "$count_ramp"
-	busy_ns
-	b0=$BUSY_NS c0=$CLOCK_NS
-	snap "$drv"
-	A=("${SNAP[@]}")
-	snooze "$count_window"
-	snap "$drv"
-	B=("${SNAP[@]}")
-	busy_ns
-	b1=$BUSY_NS c1=$CLOCK_NS
+	sample_window "$drv"
 	kill -0 "$pid" 2>/dev/null && steady=1
 	wait "$pid" || die "fio failed: $drv $test (count round $round)"
 	marker "$drv" $((0x1000 + phase * 16 + 4))
@@ -377,8 +386,7 @@ run_count()
 	record mode=count round="$round" phase="$phase" test="$test" driver="$drv" \
 	       fio="${f#"$out"/}" pci="${PCI[$drv]}" bs="$bsb" steady="$steady" \
 	       irqs=$((W1[1] - W0[1])) sectors=$((W1[2] - W0[2])) phase_us=$((W1[3] - W0[3])) \
-	       busy_ns=$((b1 - b0)) window_ns=$((c1 - c0)) \
-	       wsectors=$((B[2] - A[2])) wirqs=$((B[1] - A[1]))
+	       busy_ns="$W_BUSY" window_ns="$W_CLOCK" wsectors="$W_SECTORS" wirqs="$W_IRQS"
 }
 
 # tb_snap NAME - ask bench/tbprof.so (the QEMU plugin counting guest
@@ -406,8 +414,6 @@ tb_snap()
 run_profile()
 {
 	local round=$1 test=$2 rw=$3 bs=$4 qd=$5 drv=$6 dev pid steady=0 name
-	local -a A B
-	local b0 b1 c0 c1
 	dev=${DEV[$drv]}
 	name=tb-r$round-$test-$drv
 	fio --name="$test" --filename="/dev/$dev" --direct=1 --ioengine=libaio \
@@ -417,22 +423,13 @@ run_profile()
 	wait_io_start "$dev" "$pid"
 	snooze "$count_ramp"
 	tb_snap "$name.start" || return 0
-	busy_ns
-	b0=$BUSY_NS c0=$CLOCK_NS
-	snap "$drv"
-	A=("${SNAP[@]}")
-	snooze "$count_window"
-	snap "$drv"
-	B=("${SNAP[@]}")
-	busy_ns
-	b1=$BUSY_NS c1=$CLOCK_NS
+	sample_window "$drv"
 	tb_snap "$name.end" || return 0
 	kill -0 "$pid" 2>/dev/null && steady=1
 	wait "$pid" || die "fio failed: $drv $test (profile round $round)"
 	record mode=profile round="$round" test="$test" driver="$drv" \
 	       bs="$(numfmt --from=iec "${bs^^}")" steady="$steady" snap="$name" \
-	       wsectors=$((B[2] - A[2])) wirqs=$((B[1] - A[1])) \
-	       busy_ns=$((b1 - b0)) window_ns=$((c1 - c0))
+	       wsectors="$W_SECTORS" wirqs="$W_IRQS" busy_ns="$W_BUSY" window_ns="$W_CLOCK"
 }
 
 # idle_baseline ROUND - busy time of an idle window of the same length
