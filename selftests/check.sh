@@ -54,6 +54,9 @@
 #                        stale-doorbell hook, and AER recovery);
 #                        empty: none)
 #   MPTMQ_CHECK_UNIT     0 to skip the unit tests
+#   MPTMQ_CHECK_BENCH_DRY  0 to skip bench/dry.sh (the bench's scripts, its
+#                        QEMU plugin and its report arithmetic on synthetic
+#                        runs; no VM, no timing)
 #   MPTMQ_CHECK_DKMS     0 to skip the DKMS install (test_dkms then skips)
 #   MPTMQ_CHECK_TESTS    test subset, e.g. "probe data" (default: all)
 #   MPTMQ_CHECK_JOBS     VMs run in parallel (default 2)
@@ -328,6 +331,19 @@ unit_tests()
 	fi
 }
 
+# bench_dry - `make bench` without a VM (selftests/bench/dry.sh)
+bench_dry()
+{
+	local log=$CHECK_OUT/bench-dry.log
+
+	if bash "$SELFTESTS/bench/dry.sh" >"$log" 2>&1; then
+		result PASS "bench-dry" "$(grep -c '^ok ' "$log") checks"
+	else
+		grep -A5 '^not ok' "$log" | head -n 20 | sed 's/^/    /'
+		result FAIL "bench-dry" "$log"
+	fi
+}
+
 # ---------------------------------------------------------------- test QEMU
 # The test build of QEMU (selftests/qemu/, Documentation/testing.rst "The
 # test QEMU"): built when missing (its time printed), then the model tests
@@ -465,6 +481,9 @@ main()
 	fi
 	if [[ ${MPTMQ_CHECK_UNIT:-1} != 0 ]]; then
 		t=$SECONDS; unit_tests; part_time unit "$t"
+	fi
+	if [[ ${MPTMQ_CHECK_BENCH_DRY:-1} != 0 ]]; then
+		t=$SECONDS; bench_dry; part_time bench-dry "$t"
 	fi
 	if [[ ${MPTMQ_CHECK_TEST_QEMU:-1} != 0 ]]; then
 		t=$SECONDS; test_qemu_checks; part_time test-qemu "$t"

@@ -13,6 +13,15 @@
 #      sampled inside each run's steady state is guest instructions, so busy
 #      ns per I/O is a stable CPU-cost figure, and the trace gives MMIO
 #      accesses per I/O per HBA
+#      The count pass also measures a scsi_debug disk (delay=0 fake_rw=1),
+#      the floor, and runs once per MPTMQ_BENCH_IOMMU value ("on off" by
+#      default), so the strict IOMMU's mapping cost and each driver's own
+#      share above the floor (IOMMU off) are lines of their own
+#   3b. profile pass (MPTMQ_BENCH_PROFILE=1, profile.sh): the count pass's
+#      VM and runs with the QEMU plugin tbprof.so (built here from
+#      tbprof.c) counting guest instructions per translation block; the
+#      guest snapshots the counts at each sample window's edges, and
+#      profile.py maps them to symbols and sorts them into components
 #   4. report.py after each pass: table to stdout and
 #      out/bench/bench-<kver>.txt, raw data to out/bench/bench-<kver>.json
 #
@@ -30,8 +39,15 @@
 #   MPTMQ_BENCH_COUNT_WINDOW  guest seconds of the count pass's busy-time
 #                        sample window (default 1)
 #   MPTMQ_BENCH_MSI      1: MSI for both LSI HBAs and drivers (default); 0: INTx
-#   MPTMQ_BENCH_IOMMU    on|off: strict intel-iommu (default on, as in the
-#                        selftests; virtio-scsi then also goes through it)
+#   MPTMQ_BENCH_IOMMU    on|off or both: strict intel-iommu (default "on off":
+#                        the timed and profile passes use the first value,
+#                        the count pass runs once per value; with "on"
+#                        virtio-scsi also goes through the IOMMU)
+#   MPTMQ_BENCH_TESTS    tests to run (default all: rand4k-qd1 rand4k-qd32
+#                        seq64k-qd8 seq1m-qd8)
+#   MPTMQ_BENCH_PROFILE  1: run the profile pass (default 0; profile.sh)
+#   MPTMQ_BENCH_QEMU_SRC a QEMU source tree for qemu-plugin.h (default: the
+#                        newest /var/cache/mptmq/qemu-src-*, vm/qemu's cache)
 #   MPTMQ_BENCH_SWAP     1: mptmq on the second LSI HBA, mptsas on the first
 #
 # A benchmark reports; it never fails on a timing.  The exit status is
@@ -53,7 +69,10 @@ TIMED=${MPTMQ_BENCH_TIMED:-1}
 COUNT_ROUNDS=${MPTMQ_BENCH_COUNT_ROUNDS:-3}
 COUNT_WINDOW=${MPTMQ_BENCH_COUNT_WINDOW:-1}
 MSI=${MPTMQ_BENCH_MSI:-1}
-IOMMU=${MPTMQ_BENCH_IOMMU:-on}
+IOMMUS=${MPTMQ_BENCH_IOMMU:-on off}
+IOMMU=${IOMMUS%% *}
+TESTS=${MPTMQ_BENCH_TESTS:-}
+PROFILE=${MPTMQ_BENCH_PROFILE:-0}
 SWAP=${MPTMQ_BENCH_SWAP:-0}
 OUTB=$VM_OUT/bench
 DISK_SIZE=4G
@@ -83,19 +102,48 @@ build_module()
 		[[ -f $d/drivers/scsi/mptmq/mptmq.ko ]]
 }
 
-# vm_setup KVER MODE RUNDIR - VM_* settings and devices for one pass:
+# build_plugin - out/bench/tbprof.so, the profile pass's QEMU plugin, from
+# tbprof.c and the qemu-plugin.h of a QEMU source tree (plugin API 1: the
+# stock QEMU 7.2 loads it)
+build_plugin()
+{
+	local src=${MPTMQ_BENCH_QEMU_SRC:-} h
+	if [[ -z $src ]]; then
+		src=$(ls -d "${MPTMQ_CACHE:-/var/cache/mptmq}"/qemu-src-*/ 2>/dev/null | sort -V | tail -n1)
+	fi
+	h=${src%/}/include/qemu/qemu-plugin.h
+	if [[ ! -f $h ]]; then
+		msg "no qemu-plugin.h under '$src' (set MPTMQ_BENCH_QEMU_SRC or run make qemu)"
+		return 1
+	fi
+	cc -O2 -Wall -shared -fPIC -pthread -I"${h%/*}" "$BENCH_DIR/tbprof.c" \
+		-o "$OUTB/tbprof.so" >"$OUTB/tbprof-build.log" 2>&1 ||
+		{ cat "$OUTB/tbprof-build.log" >&2; return 1; }
+}
+
+# count_dir KVER IOMMU - the count pass's run directory
+count_dir()
+{
+	if [[ $2 == on ]]; then
+		echo "$OUTB/vm-$1-count"
+	else
+		echo "$OUTB/vm-$1-count-iommu-$2"
+	fi
+}
+
+# vm_setup KVER MODE RUNDIR [IOMMU] - VM_* settings and devices for one pass:
 # hba0 (vmlib: root port rp0 + PCIe-to-PCI bridge br0), hba1 the same
 # behind rp1 + br1, virtio-scsi vs0 on pcie.0; one null-co disk each.
 vm_setup()
 {
-	local kver=$1 mode=$2 rundir=$3 msi=off vio=""
+	local kver=$1 mode=$2 rundir=$3 iommu=${4:-$IOMMU} msi=off vio=""
 
 	((MSI)) && msi=on
 	VM_KVER=$kver
 	VM_DRIVER=none
 	VM_MSI=$msi
 	VM_BRIDGE=on
-	VM_IOMMU=$IOMMU
+	VM_IOMMU=$iommu
 	VM_MEM=1024
 	VM_CONSOLE=file
 	# iomem=relaxed: the count pass marks its phases by reading the HBAs'
@@ -104,7 +152,7 @@ vm_setup()
 	VM_QEMU_EXTRA=()
 	vm_rundir_new "$rundir"
 	vm_add_disk dn null 0 0 "$DISK_SIZE"
-	[[ $IOMMU == on ]] && vio=",disable-legacy=on,iommu_platform=on"
+	[[ $iommu == on ]] && vio=",disable-legacy=on,iommu_platform=on"
 	VM_QEMU_EXTRA+=(
 		-device "pcie-root-port,id=rp1,bus=pcie.0,chassis=2,slot=2"
 		-device "pcie-pci-bridge,id=br1,bus=rp1"
@@ -118,7 +166,7 @@ vm_setup()
 	VM_GUEST_ENV=(BENCH_MODE="$mode" BENCH_OUT="$VM_RUNDIR" BENCH_ROUNDS="$ROUNDS"
 		      BENCH_RUNTIME="$RUNTIME" BENCH_RAMP="$RAMP" BENCH_MSI="$MSI"
 		      BENCH_SWAP="$SWAP" BENCH_COUNT_ROUNDS="$COUNT_ROUNDS"
-		      BENCH_COUNT_WINDOW="$COUNT_WINDOW"
+		      BENCH_COUNT_WINDOW="$COUNT_WINDOW" BENCH_TESTS="$TESTS"
 		      MPTMQ_KO="$OUTB/build/$kver/drivers/scsi/mptmq/mptmq.ko")
 	if [[ $mode == timed ]]; then
 		VM_ACCEL=tcg
@@ -138,6 +186,10 @@ vm_setup()
 		fi
 		# a 2.5 s (guest) run takes 10-60 s of host time under icount
 		VM_TIMEOUT=$((900 + COUNT_ROUNDS * NTESTS * NDRIVERS * (90 + 30 * ${COUNT_WINDOW%.*})))
+		if [[ $mode == profile ]]; then
+			VM_QEMU_EXTRA+=(-plugin "file=$OUTB/tbprof.so,dir=$VM_RUNDIR")
+			return 0
+		fi
 		# One -trace takes one enable=; an events file takes a list.
 		printf '%s\n' mptsas_mmio_read mptsas_mmio_write mptsas_diag_read \
 			mptsas_irq_msi mptsas_irq_intx >"$VM_RUNDIR/trace-events"
@@ -145,12 +197,13 @@ vm_setup()
 	fi
 }
 
-# pass KVER MODE - run one VM pass; 0 if the guest script succeeded.
+# pass KVER MODE [DIR IOMMU] - run one VM pass; 0 if the guest script
+# succeeded.
 pass()
 {
-	local kver=$1 mode=$2 rc=0 dir=$OUTB/vm-$1-$2
-	vm_setup "$kver" "$mode" "$dir"
-	msg "$kver: $mode pass (accel $VM_ACCEL, ${VM_SMP} vCPU, timeout ${VM_TIMEOUT}s) in $dir"
+	local kver=$1 mode=$2 rc=0 dir=${3:-$OUTB/vm-$1-$2} iommu=${4:-$IOMMU}
+	vm_setup "$kver" "$mode" "$dir" "$iommu"
+	msg "$kver: $mode pass (IOMMU $iommu, accel $VM_ACCEL, ${VM_SMP} vCPU, timeout ${VM_TIMEOUT}s) in $dir"
 	vm_run bash "$BENCH_DIR/guest.sh" || rc=$?
 	msg "$kver: $mode pass ended rc=$rc after ${VM_ELAPSED:-?} s"
 	if ((rc)); then
@@ -168,14 +221,20 @@ report()
 		    --ramp "$RAMP" --msi "$MSI" --iommu "$IOMMU" --icount "$ICOUNT"
 		    --count-window "$COUNT_WINDOW" --commit "$(cat "$OUTB/build/$kver.tree")")
 	((timed_ok)) && args+=(--timed "$OUTB/vm-$kver-timed")
-	((count_ok)) && args+=(--count "$OUTB/vm-$kver-count")
-	((timed_ok || count_ok)) || return 0
+	for io in "${counted[@]}"; do
+		args+=(--count "$(count_dir "$kver" "$io")" --count-iommu "$io")
+	done
+	((timed_ok || ${#counted[@]})) || return 0
 	python3 "$BENCH_DIR/report.py" "${args[@]}" --elapsed $((SECONDS - t0)) "$@" ||
 		status=1
 }
 
 mkdir -p "$OUTB"
 status=0
+if ((PROFILE)) && ! build_plugin; then
+	msg "profile pass impossible without the plugin"
+	exit 1
+fi
 t_all=$SECONDS
 for series in $KERNELS; do
 	t0=$SECONDS
@@ -187,21 +246,35 @@ for series in $KERNELS; do
 		status=1
 		continue
 	fi
-	timed_ok=0 count_ok=0
+	timed_ok=0
+	counted=()
 	if ((TIMED)); then
 		pass "$kver" timed && timed_ok=1
 		((COUNT)) && report --quiet
+		((timed_ok)) || status=1
 	fi
 	if ((COUNT)); then
-		pass "$kver" count && count_ok=1
-	fi
-	if { ((TIMED)) && ((!timed_ok)); } || { ((COUNT)) && ((!count_ok)); }; then
-		status=1
+		for io in $IOMMUS; do
+			d=$(count_dir "$kver" "$io")
+			if pass "$kver" count "$d" "$io"; then
+				counted+=("$io")
+			else
+				status=1
+			fi
+			# ~25 MB per run; report.py also reads it gzip'd
+			[[ -f $d/trace.log ]] && gzip -f -1 "$d/trace.log"
+		done
 	fi
 	report
-	# the trace is ~25 MB per count-pass run; report.py also reads it gzip'd
-	if ((count_ok)) && [[ -f $OUTB/vm-$kver-count/trace.log ]]; then
-		gzip -f -1 "$OUTB/vm-$kver-count/trace.log"
+	if ((PROFILE)); then
+		d=$OUTB/vm-$kver-profile
+		if pass "$kver" profile "$d" "$IOMMU"; then
+			python3 "$BENCH_DIR/profile.py" --kver "$kver" --iommu "$IOMMU" \
+				--commit "$(cat "$OUTB/build/$kver.tree")" --out "$OUTB" "$d" ||
+				status=1
+		else
+			status=1
+		fi
 	fi
 done
 msg "total $((SECONDS - t_all)) s, exit $status"

@@ -16,6 +16,15 @@
 #                  run bracketed by reads of the HBA's diag BAR (BAR2) so the
 #                  host can cut QEMU's mptsas_mmio_* trace into phases; busy
 #                  guest time sampled inside each run's steady state.
+#                  The count pass also runs a scsi_debug disk (delay=0
+#                  fake_rw=1: sd + SCSI midlayer + blk-mq + fio with no
+#                  device and no DMA mapping), the floor under every SCSI
+#                  driver's figure.
+#                  profile: the count pass's set-up and runs, each sample
+#                  window bracketed by snapshots of the QEMU plugin
+#                  tbprof.so (guest instructions per translation block) in
+#                  $BENCH_OUT/tb-*; /proc/kallsyms to $BENCH_OUT/kallsyms
+#                  (profile.py maps and sorts them into components).
 #   BENCH_ROUNDS, BENCH_RUNTIME, BENCH_RAMP   (timed mode)
 #   BENCH_COUNT_ROUNDS, BENCH_COUNT_RAMP, BENCH_COUNT_WINDOW   (count mode:
 #                  rounds, seconds from the first completion to the sample
@@ -23,6 +32,7 @@
 #   BENCH_MSI      1|0: MSI for both LSI drivers (mptmq msi=, mptbase
 #                  mpt_msi_enable_sas=)
 #   BENCH_SWAP     1: bind mptmq to the second LSI function instead of the first
+#   BENCH_TESTS    names of the tests to run (default: all four)
 #   MPTMQ_KO       mptmq.ko built for this kernel
 #   BENCH_OUT      where to write (the VM run directory)
 #
@@ -43,13 +53,19 @@ count_window=${BENCH_COUNT_WINDOW:-1}
 msi=${BENCH_MSI:-1}
 
 DRIVERS=(mptmq mptsas virtio_scsi)
+# the floor: no device, no DMA, completion in the submitting context
+[[ $mode == timed ]] || DRIVERS+=(scsi_debug)
 # name rw bs iodepth
-TESTS=(
+ALL_TESTS=(
 	"rand4k-qd1 randread 4k 1"
 	"rand4k-qd32 randread 4k 32"
 	"seq64k-qd8 read 64k 8"
 	"seq1m-qd8 read 1m 8"
 )
+TESTS=()
+for t in "${ALL_TESTS[@]}"; do
+	[[ -z ${BENCH_TESTS:-} || " $BENCH_TESTS " == *" ${t%% *} "* ]] && TESTS+=("$t")
+done
 
 die()
 {
@@ -100,6 +116,14 @@ IFS=, read -ra deps <<<"$(modinfo -F depends "$MPTMQ_KO")"
 ((${#deps[@]} == 0)) || modprobe -a "${deps[@]}" || die "modprobe ${deps[*]}"
 insmod "$MPTMQ_KO" msi="$msi" || die "insmod $MPTMQ_KO"
 modprobe virtio_scsi || die "modprobe virtio_scsi"
+if [[ " ${DRIVERS[*]} " == *" scsi_debug "* ]]; then
+	# 4 GiB like the other disks (virtual_gb; fake_rw: no data copied, so
+	# the 8 MiB store is never touched); max_queue = the LSI drivers'
+	# queue depth, so QD32 never queues in the block layer for lack of tags
+	modprobe scsi_debug delay=0 fake_rw=1 virtual_gb=4 dev_size_mb=8 \
+		max_queue=64 num_tgts=1 max_luns=1 ||
+		die "modprobe scsi_debug"
+fi
 
 for drv in mptmq mptsas; do
 	pci=PCI_$drv
@@ -151,7 +175,9 @@ for drv in "${DRIVERS[@]}"; do
 	q=/sys/block/${DEV[$drv]}/queue
 	echo none >"$q/scheduler" 2>/dev/null
 	echo 0 >"$q/add_random" 2>/dev/null
-	if [[ -d /sys/bus/pci/devices/${PCI[$drv]}/msi_irqs ]] &&
+	if [[ $drv == scsi_debug ]]; then
+		IRQS[$drv]="" irqmode=none
+	elif [[ -d /sys/bus/pci/devices/${PCI[$drv]}/msi_irqs ]] &&
 	   [[ -n $(ls "/sys/bus/pci/devices/${PCI[$drv]}/msi_irqs") ]]; then
 		IRQS[$drv]=$(ls "/sys/bus/pci/devices/${PCI[$drv]}/msi_irqs" | sort -n | tr '\n' ' ')
 		irqmode=msi
@@ -170,6 +196,7 @@ for drv in "${DRIVERS[@]}"; do
 	log "$info"
 done
 grep -E "^ *($(echo "${IRQS[*]}" | tr -s ' ' '\n' | grep . | paste -sd'|')):" /proc/interrupts
+log "tests: ${TESTS[*]%% *}"
 
 # ------------------------------------------------------------- sampling
 #
@@ -254,7 +281,7 @@ wait_io_start()
 marker()
 {
 	local drv=$1 code=$2 start
-	[[ $drv == virtio_scsi ]] && return 0
+	[[ $drv == virtio_scsi || $drv == scsi_debug ]] && return 0
 	read -r start _ < <(sed -n 3p "/sys/bus/pci/devices/${PCI[$drv]}/resource")
 	busybox devmem "$((start + code))" 32 >/dev/null ||
 		log "devmem marker failed for $drv (is iomem=relaxed on the command line?)"
@@ -307,6 +334,24 @@ run_timed()
 	       window_us=$((B[3] - A[3]))
 }
 
+# sample_window DRIVER - the steady-state sample of the count and profile
+# passes: busy guest time, completions and interrupts over count_window
+# guest seconds.  Sets W_BUSY, W_CLOCK (ns), W_SECTORS, W_IRQS.
+sample_window()
+{
+	local b0 c0
+	local -a A
+	busy_ns
+	b0=$BUSY_NS c0=$CLOCK_NS
+	snap "$1"
+	A=("${SNAP[@]}")
+	snooze "$count_window"
+	snap "$1"
+	busy_ns
+	W_BUSY=$((BUSY_NS - b0)) W_CLOCK=$((CLOCK_NS - c0))
+	W_SECTORS=$((SNAP[2] - A[2])) W_IRQS=$((SNAP[1] - A[1]))
+}
+
 # run_count ROUND TEST RW BS QD DRIVER PHASE
 # One time-based fio run of count_runtime guest seconds, bracketed by reads
 # of the HBA's diag BAR (phase markers for the QEMU trace): MMIO and
@@ -318,8 +363,7 @@ run_timed()
 run_count()
 {
 	local round=$1 test=$2 rw=$3 bs=$4 qd=$5 drv=$6 phase=$7 dev f pid bsb steady=0
-	local -a W0 W1 A B
-	local b0 b1 c0 c1
+	local -a W0 W1
 	dev=${DEV[$drv]}
 	f=$out/fio/count$round-$test-$drv.json
 	bsb=$(numfmt --from=iec "${bs^^}")
@@ -333,15 +377,7 @@ run_count()
 	pid=$!
 	wait_io_start "$dev" "$pid"
 	snooze "$count_ramp"
-	busy_ns
-	b0=$BUSY_NS c0=$CLOCK_NS
-	snap "$drv"
-	A=("${SNAP[@]}")
-	snooze "$count_window"
-	snap "$drv"
-	B=("${SNAP[@]}")
-	busy_ns
-	b1=$BUSY_NS c1=$CLOCK_NS
+	sample_window "$drv"
 	kill -0 "$pid" 2>/dev/null && steady=1
 	wait "$pid" || die "fio failed: $drv $test (count round $round)"
 	marker "$drv" $((0x1000 + phase * 16 + 4))
@@ -350,8 +386,50 @@ run_count()
 	record mode=count round="$round" phase="$phase" test="$test" driver="$drv" \
 	       fio="${f#"$out"/}" pci="${PCI[$drv]}" bs="$bsb" steady="$steady" \
 	       irqs=$((W1[1] - W0[1])) sectors=$((W1[2] - W0[2])) phase_us=$((W1[3] - W0[3])) \
-	       busy_ns=$((b1 - b0)) window_ns=$((c1 - c0)) \
-	       wsectors=$((B[2] - A[2])) wirqs=$((B[1] - A[1]))
+	       busy_ns="$W_BUSY" window_ns="$W_CLOCK" wsectors="$W_SECTORS" wirqs="$W_IRQS"
+}
+
+# tb_snap NAME - ask bench/tbprof.so (the QEMU plugin counting guest
+# instructions per translation block) for a snapshot of its counters in
+# $out/NAME, and wait until it is there
+tb_snap()
+{
+	local i
+	echo "$1" >"$out/tbprof-req.tmp"
+	mv "$out/tbprof-req.tmp" "$out/tbprof-req"
+	for ((i = 0; i < 6000; i++)); do
+		[[ -e $out/$1 ]] && return 0
+		snooze 0.01
+	done
+	log "no tbprof snapshot $1 after 60 s (is the plugin loaded?)"
+	return 1
+}
+
+# run_profile ROUND TEST RW BS QD DRIVER - like run_count, with the sample
+# window bracketed by two snapshots of the plugin's per-block instruction
+# counts (profile.py subtracts them and maps the addresses to symbols with
+# the guest's /proc/kallsyms).  Exact instruction counts, interrupts off or
+# not, which in-guest perf cannot give in a TCG guest (no PMU: its
+# cpu-clock samples land where interrupts come back on).
+run_profile()
+{
+	local round=$1 test=$2 rw=$3 bs=$4 qd=$5 drv=$6 dev pid steady=0 name
+	dev=${DEV[$drv]}
+	name=tb-r$round-$test-$drv
+	fio --name="$test" --filename="/dev/$dev" --direct=1 --ioengine=libaio \
+	    --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based \
+	    --runtime="$count_runtime" --norandommap --randrepeat=0 --output=/dev/null &
+	pid=$!
+	wait_io_start "$dev" "$pid"
+	snooze "$count_ramp"
+	tb_snap "$name.start" || return 0
+	sample_window "$drv"
+	tb_snap "$name.end" || return 0
+	kill -0 "$pid" 2>/dev/null && steady=1
+	wait "$pid" || die "fio failed: $drv $test (profile round $round)"
+	record mode=profile round="$round" test="$test" driver="$drv" \
+	       bs="$(numfmt --from=iec "${bs^^}")" steady="$steady" snap="$name" \
+	       wsectors="$W_SECTORS" wirqs="$W_IRQS" busy_ns="$W_BUSY" window_ns="$W_CLOCK"
 }
 
 # idle_baseline ROUND - busy time of an idle window of the same length
@@ -406,6 +484,25 @@ count)
 				run_count "$round" "$name" "$rw" "$bs" "$qd" "$drv" "$phase"
 			done
 			log "count round $round: $name done after $((SECONDS - start)) s"
+		done
+	done
+	;;
+profile)
+	# the plugin's addresses -> symbols (module symbols included)
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	cat /proc/kallsyms >"$out/kallsyms" || die "cannot read /proc/kallsyms"
+	for drv in "${DRIVERS[@]}"; do
+		fio --name=warmup --filename="/dev/${DEV[$drv]}" --direct=1 --ioengine=libaio \
+		    --rw=randread --bs=4k --iodepth=8 --io_size=1m --output=/dev/null ||
+			die "fio warm-up failed on $drv"
+	done
+	for ((round = 1; round <= count_rounds; round++)); do
+		for ((ti = 0; ti < ${#TESTS[@]}; ti++)); do
+			read -r name rw bs qd <<<"${TESTS[ti]}"
+			for drv in "${DRIVERS[@]}"; do
+				run_profile "$round" "$name" "$rw" "$bs" "$qd" "$drv"
+			done
+			log "profile round $round: $name done after $((SECONDS - start)) s"
 		done
 	done
 	;;

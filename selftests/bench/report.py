@@ -22,9 +22,12 @@ import subprocess
 import sys
 import time
 
-DRIVERS = ["mptmq", "mptsas", "virtio_scsi"]
+DRIVERS = ["mptmq", "mptsas", "virtio_scsi", "scsi_debug"]
 TESTS = ["rand4k-qd1", "rand4k-qd32", "seq64k-qd8", "seq1m-qd8"]
 REF = "mptsas"
+# scsi_debug delay=0 fake_rw=1: sd, SCSI midlayer, blk-mq and fio with no
+# device, no DMA mapping, no interrupt; what every SCSI driver costs at least
+FLOOR = "scsi_debug"
 USER_HZ = os.sysconf("SC_CLK_TCK")
 
 
@@ -225,7 +228,7 @@ def count_pass(rundir):
         if row["steady"] and wios > 0 and row["busy_valid"]:
             row["busy_ns_per_io"] = r["busy_ns"] / wios
         ph = phases.get(r["phase"])
-        if r["driver"] != "virtio_scsi":
+        if r["driver"] not in ("virtio_scsi", FLOOR):
             if ph and ph["closed"]:
                 row.update({k: ph[k] for k in ("mmio_read", "mmio_write", "msi", "intx",
                                                 "other_dev", "db_read")})
@@ -277,7 +280,7 @@ def count_pass(rundir):
                                   if x.get("window_ns") and x["busy_valid"]]),
             }
             lsi = [x for x in rs if "mmio_read" in x]
-            if d != "virtio_scsi" and len(lsi) == len(rs):
+            if d not in ("virtio_scsi", FLOOR) and len(lsi) == len(rs):
                 rd = sum(x["mmio_read"] for x in lsi)
                 wr = sum(x["mmio_write"] for x in lsi)
                 msi = sum(x["msi"] for x in lsi)
@@ -299,6 +302,77 @@ def count_pass(rundir):
     return res, ok, {k: sorted(v) for k, v in devs.items()}, raw, idle_busy, len(rounds)
 
 
+# ------------------------------------------------------------ the floor
+
+def floor_table(L, data, counts):
+    """Per test: each driver's kinstr/IO with the IOMMU on and off, the
+    strict-IOMMU mapping cost (on - off), and its own share above the
+    scsi_debug floor (IOMMU off - floor), also as a fraction of mptsas's."""
+    by = {io: c for io, c, *_ in counts}
+    if not any(FLOOR in (d for _, d in c) for c in by.values()):
+        return
+    on, off = by.get("on"), by.get("off")
+    base = off if off is not None else on
+
+    def k(c, t, d):
+        r = c.get((t, d)) if c else None
+        x = r.get("busy_ns_per_io") if r else None
+        return x / 1e3 if x else None
+
+    def sp(c, t, d):
+        r = c.get((t, d)) if c else None
+        x = r.get("busy_spread") if r else None
+        return x * 100 if x is not None else None
+
+    L.append("")
+    L.append(f"Above the floor: {FLOOR} (delay=0 fake_rw=1: sd + SCSI midlayer + blk-mq + fio, "
+             "no device, no DMA mapping,")
+    L.append("  no interrupt) is the least any SCSI driver can cost.  kinstr/IO = minimum over "
+             "rounds (spread in brackets);")
+    L.append("  'IOMMU cost' = IOMMU on - off (strict map + unmap of every data buffer, imposed "
+             "by the DMA API, no driver")
+    L.append("  can remove it); 'own' = IOMMU-off figure - floor (IOMMU off): the driver's code, "
+             "interrupt and completion")
+    L.append("  path; 'own/mptsas' = own share as a fraction of mptsas's."
+             + ("" if off is not None else "  (No IOMMU-off pass: 'own' is above the floor "
+                                                "with the IOMMU on.)"))
+    hdr = (f"  {'test':<12} {'driver':<12} {'IOMMU on':>15} {'IOMMU off':>15} "
+           f"{'IOMMU cost':>10} {'own':>7} {'own/mptsas':>10} {'IRQ/IO':>7} {'MMIO/IO':>8}")
+    L.append(hdr)
+    L.append("  " + "-" * (len(hdr) - 2))
+    rows = {}
+    for t in TESTS:
+        fl = k(base, t, FLOOR)
+        if fl is None:
+            continue
+        ref_own = None
+        for d in [REF] + [x for x in DRIVERS if x != REF]:
+            x = k(base, t, d)
+            if d == REF and x is not None:
+                ref_own = x - fl
+        for d in DRIVERS:
+            kon, koff = k(on, t, d), k(off, t, d)
+            x = k(base, t, d)
+            if x is None and kon is None:
+                continue
+            own = x - fl if x is not None and d != FLOOR else None
+            cost = kon - koff if kon is not None and koff is not None else None
+            rel = own / ref_own if own is not None and ref_own else None
+            r = (base or {}).get((t, d), {})
+            rows[f"{t}/{d}"] = {"iommu_on": kon, "iommu_off": koff, "iommu_cost": cost,
+                                "own": own, "own_vs_mptsas": rel, "floor": fl}
+
+            def ks(c, dd):
+                v, s_ = k(c, t, dd), sp(c, t, dd)
+                return "-" if v is None else f"{v:.2f}" + (f" [{s_:.1f}%]" if s_ is not None
+                                                           else "")
+            L.append(f"  {t if d == DRIVERS[0] else '':<12} {d:<12} {ks(on, d):>15} "
+                     f"{ks(off, d):>15} {f(cost, '{:+.2f}'):>10} {f(own, '{:.2f}'):>7} "
+                     f"{f(rel * 100 if rel is not None else None, '{:.0f}%'):>10} "
+                     f"{f(r.get('irq_per_io'), '{:.2f}'):>7} {f(r.get('mmio_per_io'), '{:.2f}'):>8}")
+    data["floor"] = rows
+
+
 # ------------------------------------------------------------ formatting
 
 def f(x, fmt="{:.0f}", na="-"):
@@ -310,7 +384,10 @@ def main():
     ap.add_argument("--kver", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--timed")
-    ap.add_argument("--count")
+    ap.add_argument("--count", action="append", default=[],
+                    help="a count pass's run directory (repeatable, one per IOMMU setting)")
+    ap.add_argument("--count-iommu", action="append", default=[],
+                    help="the IOMMU setting (on|off) of each --count, in order")
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--runtime")
     ap.add_argument("--ramp")
@@ -324,7 +401,7 @@ def main():
     a = ap.parse_args()
 
     setup = {}
-    for d in (a.timed, a.count):
+    for d in [a.timed] + a.count:
         if d:
             for s in load_jsonl(os.path.join(d, "setup.jsonl")):
                 setup.setdefault(s["driver"], s)
@@ -360,12 +437,19 @@ def main():
             "setup": setup}
 
     cnt = None
-    if a.count:
-        cnt, cnt_ok, cnt_devs, cnt_raw, idle_busy, cnt_rounds = count_pass(a.count)
-        data["count"] = {f"{t}/{d}": v for (t, d), v in cnt.items()}
-        data["count_raw"] = cnt_raw
-        data["count_idle_busy_fraction"] = idle_busy
-        data["count_devices"] = cnt_devs
+    counts = []
+    iommus = a.count_iommu + [a.iommu] * (len(a.count) - len(a.count_iommu))
+    for cdir, io in zip(a.count, iommus):
+        c, c_ok, c_devs, c_raw, c_idle, c_rounds = count_pass(cdir)
+        counts.append((io, c, c_ok, c_devs, c_raw, c_idle, c_rounds))
+        key = "count" if not data.get("count") else f"count_iommu_{io}"
+        data[key] = {f"{t}/{d}": v for (t, d), v in c.items()}
+        data[key + "_iommu"] = io
+        data[key + "_raw"] = c_raw
+        data[key + "_idle_busy_fraction"] = c_idle
+        data[key + "_devices"] = c_devs
+    if counts:
+        cnt = counts[0][1]
 
     if a.timed:
         tim, raw, nr = timed_pass(a.timed)
@@ -408,12 +492,12 @@ def main():
             L.append(f"  ({bad} of {total} runs ended "
                      "before their steady-state sample did; CPU/IRQ medians are over the rest)")
 
-    if cnt is not None:
+    for io, cnt, cnt_ok, cnt_devs, cnt_raw, idle_busy, cnt_rounds in counts:
         how = ("TCG icount (-icount shift=0,sleep=on,align=off), 1 vCPU, thread=single: 1 ns of "
                "busy guest time = 1 guest instruction."
                if a.icount else "plain TCG, 1 vCPU (icount off: busy time is wall-clock noise).")
         L.append("")
-        L.append(f"Count pass: {how}")
+        L.append(f"Count pass, strict IOMMU {io}: {how}")
         L.append(f"  {cnt_rounds} rounds of one time-based fio run per test and driver (drivers "
                  f"alternating).  Inside each run's steady")
         L.append(f"  state a {a.count_window} s (guest) window samples busy time (guest clock "
@@ -483,9 +567,10 @@ def main():
                      f"accounting glitch: {where};")
             L.append("   rejected; minimum and median are over the other rounds)")
         other = sum(r.get("mmio_other_dev", 0) for r in cnt.values())
-        L.append(f"  Device mapping from trace: {data['count_devices']} "
+        L.append(f"  Device mapping from trace: {cnt_devs} "
                  f"({'consistent' if cnt_ok else 'INCONSISTENT'}); MMIO to the other HBA "
                  f"during phases: {other}")
+    floor_table(L, data, counts)
     if a.elapsed is not None:
         L.append("")
         L.append(f"Wall time for this kernel (build + VMs): {a.elapsed} s")

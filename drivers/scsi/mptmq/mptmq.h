@@ -58,8 +58,9 @@
  * bounced or failed by queuecommand never has it.  Whoever clears it with
  * test_and_clear_bit() (the reply path, the IOC reset path, the
  * dead-IOC path, queuecommand itself when the IOC died while it posted)
- * owns the completion: it unmaps the data and calls scsi_done(); everyone
- * else drops the command.  A reply whose context matches no in-flight
+ * owns the completion: it unmaps the data and calls scsi_done() (the reply
+ * path scsi_done_direct(): it completes in place, interrupts off, with no
+ * BLOCK_SOFTIRQ pass); everyone else drops the command.  A reply whose context matches no in-flight
  * command is dropped with a rate-limited warning.
  *
  * **IOC states.**  INIT (probe), RUNNING (I/O accepted), RESETTING (new

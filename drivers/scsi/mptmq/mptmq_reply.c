@@ -95,7 +95,16 @@ static void mptmq_complete_scsi(struct mptmq_ioc *ioc, unsigned int tag,
 	}
 	trace_mptmq_complete(ioc, scmd, tag, rep ? le16_to_cpu(rep->ioc_status) : 0);
 	scsi_dma_unmap(scmd);
-	scsi_done(scmd);
+	/*
+	 * Complete here, not through BLOCK_SOFTIRQ: with one hardware queue
+	 * and more than one CPU, blk_mq_complete_request_remote() (block/
+	 * blk-mq.c) raises the softirq for every request it does not send to
+	 * another CPU, a second pass over each completion.  This runs with
+	 * interrupts off (hard interrupt, or @reply_lock taken irqsave),
+	 * where scsi_complete() is as safe as it is for the multi-queue
+	 * drivers, whose completions blk-mq runs in place.
+	 */
+	scsi_done_direct(scmd);
 }
 
 static void mptmq_complete_internal(struct mptmq_ioc *ioc, unsigned int slot,

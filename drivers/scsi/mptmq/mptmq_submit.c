@@ -29,6 +29,14 @@ static u32 mptmq_data_length(struct scsi_cmnd *scmd)
 	const u8 *cdb = scmd->cmnd;
 	u64 blocks;
 
+	/*
+	 * Only a passthrough request (SG_IO, bsg) brings its own CDB and
+	 * buffer; sd builds a file system request's CDB from the request's
+	 * own sectors (sd_setup_read_write_cmnd()), so the two agree and the
+	 * opcode need not be looked at on the I/O path.
+	 */
+	if (likely(!blk_rq_is_passthrough(scsi_cmd_to_rq(scmd))))
+		return len;
 	if ((sdev->type != TYPE_DISK && sdev->type != TYPE_ZBC) || !sdev->sector_size)
 		return len;
 	switch (cdb[0]) {
@@ -66,6 +74,51 @@ static void mptmq_finish_now(struct scsi_cmnd *scmd, int host_byte)
 {
 	scmd->result = host_byte << 16;
 	scsi_done(scmd);
+}
+
+/*
+ * Write every field of the SCSI IO request header once, no memset first;
+ * the SGL follows (mptmq_sgl_build()), and its chain element sets
+ * ChainOffset when one is used.
+ */
+static void mptmq_build_scsi_io(struct mpi_scsi_io_request *req, struct scsi_cmnd *scmd,
+				unsigned int tag, u32 control, u32 data_length, u32 sense_low)
+{
+	struct scsi_device *sdev = scmd->device;
+
+	mptmq_fw_addr(sdev, &req->bus, &req->target_id);
+	req->chain_offset = 0;
+	req->function = MPI_FUNCTION_SCSI_IO_REQUEST;
+	req->cdb_length = scmd->cmd_len;
+	req->sense_buffer_length = MPTMQ_SENSE_SIZE;
+	req->rsvd06 = 0;
+	/*
+	 * The sense pool may lie above 4 GiB: without the 64-bit width the
+	 * IOC ignores SenseBufferHighAddr and writes sense to the low 32-bit
+	 * address (mptscsih sets it for every request, too).
+	 */
+	req->msg_flags = MPI_SCSIIO_MSGFLGS_SENSE_WIDTH_64;
+	req->msg_context = cpu_to_le32(tag);
+	/*
+	 * A single-level LUN below 256 is byte 1 of the 8-byte LUN, the rest
+	 * zero (SAM peripheral addressing, what int_to_scsilun() writes for
+	 * it), without a call per command.
+	 */
+	if (likely(sdev->lun < 256))
+		put_unaligned_le64((u64)sdev->lun << 8, req->lun);
+	else
+		int_to_scsilun(sdev->lun, (struct scsi_lun *)req->lun);
+	req->control = cpu_to_le32(control);
+	/*
+	 * All 16 bytes, a fixed-size copy: cmd_len <= 16 was checked, and the
+	 * bytes of scmd->cmnd past cmd_len are zero (the midlayer clears the
+	 * whole array before sd builds a CDB, and when it sets up a
+	 * passthrough request: scsi_prepare_cmd(), scsi_initialize_rq()).
+	 */
+	BUILD_BUG_ON(sizeof(scmd->cmnd) < sizeof(req->cdb));
+	memcpy(req->cdb, scmd->cmnd, sizeof(req->cdb));
+	req->data_length = cpu_to_le32(data_length);
+	req->sense_buffer_low = cpu_to_le32(sense_low);
 }
 
 /**
@@ -140,23 +193,8 @@ mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scm
 	}
 
 	req = mptmq_frame(ioc, tag);
-	memset(req, 0, sizeof(*req));
-	mptmq_fw_addr(scmd->device, &req->bus, &req->target_id);
-	req->function = MPI_FUNCTION_SCSI_IO_REQUEST;
-	req->cdb_length = scmd->cmd_len;
-	req->sense_buffer_length = MPTMQ_SENSE_SIZE;
-	/*
-	 * The sense pool may lie above 4 GiB: without the 64-bit width the
-	 * IOC ignores SenseBufferHighAddr and writes sense to the low 32-bit
-	 * address (mptscsih sets it for every request, too).
-	 */
-	req->msg_flags = MPI_SCSIIO_MSGFLGS_SENSE_WIDTH_64;
-	req->msg_context = cpu_to_le32(tag);
-	int_to_scsilun(scmd->device->lun, (struct scsi_lun *)req->lun);
-	req->control = cpu_to_le32(control);
-	memcpy(req->cdb, scmd->cmnd, scmd->cmd_len);
-	req->data_length = cpu_to_le32(cmd->data_length);
-	req->sense_buffer_low = cpu_to_le32(mptmq_sense_low(ioc, tag));
+	mptmq_build_scsi_io(req, scmd, tag, control, cmd->data_length,
+			    mptmq_sense_low(ioc, tag));
 	mptmq_sgl_build(&ioc->geom, (u8 *)req, mptmq_chain(ioc, tag), mptmq_chain_dma(ioc, tag),
 			scsi_sglist(scmd), nseg, dir);
 
