@@ -8,7 +8,9 @@
 #   1. per kernel: build mptmq.ko with W=1 (any compiler or modpost warning
 #      fails), then run sparse over it (C=2; any report fails); the sid
 #      kernel's build runs inside the unstable root with its compiler;
-#   2. the host-side unit tests (selftests/unit, ASan + UBSan);
+#   2. the host-side unit tests (selftests/unit, ASan + UBSan), and every
+#      fuzzer over its corpus (selftests/fuzz: seeds, what fuzzing kept,
+#      every crash found, as regression inputs; seconds);
 #   2b. the test-QEMU block (test_qemu_checks: make qemu, the model tests,
 #      the reference driver on the fault hooks);
 #   3. dkms-setup.sh install (so test_dkms has a DKMS-installed module to
@@ -44,6 +46,7 @@
 #                        tests only the test QEMU's hooks can drive);
 #                        empty: none)
 #   MPTMQ_CHECK_UNIT     0 to skip the unit tests
+#   MPTMQ_CHECK_FUZZ     0 to skip the fuzz corpus replay
 #   MPTMQ_CHECK_DKMS     0 to skip the DKMS install (test_dkms then skips)
 #   MPTMQ_CHECK_TESTS    test subset, e.g. "probe data" (default: all)
 #   MPTMQ_CHECK_JOBS     VMs run in parallel (default 2)
@@ -318,6 +321,26 @@ unit_tests()
 	fi
 }
 
+# fuzz_corpus - each fuzzer over its corpus, once (no fuzzing: make fuzz).
+fuzz_corpus()
+{
+	local log=$CHECK_OUT/fuzz-corpus.log line name
+
+	make -C "$SELFTESTS/fuzz" check >"$log" 2>&1
+	while read -r line; do
+		name=${line#*- }
+		name=${name%%:*}
+		case $line in
+		"ok - "*) result PASS "fuzz-corpus/$name" "${line#*: }" ;;
+		*) result FAIL "fuzz-corpus/$name" "$log" ;;
+		esac
+	done < <(grep -E '^(ok|not ok) - ' "$log")
+	grep -qE '^(ok|not ok) - ' "$log" || {
+		tail -n 15 "$log" | sed 's/^/    /'
+		result FAIL "fuzz-corpus" "the harnesses did not build: $log"
+	}
+}
+
 # ---------------------------------------------------------------- test QEMU
 # The test build of QEMU (selftests/qemu/, Documentation/testing.rst "The
 # test QEMU"): built when missing (its time printed), then the model tests
@@ -455,6 +478,9 @@ main()
 	fi
 	if [[ ${MPTMQ_CHECK_UNIT:-1} != 0 ]]; then
 		t=$SECONDS; unit_tests; part_time unit "$t"
+	fi
+	if [[ ${MPTMQ_CHECK_FUZZ:-1} != 0 ]]; then
+		t=$SECONDS; fuzz_corpus; part_time fuzz-corpus "$t"
 	fi
 	if [[ ${MPTMQ_CHECK_TEST_QEMU:-1} != 0 ]]; then
 		t=$SECONDS; test_qemu_checks; part_time test-qemu "$t"
