@@ -8,6 +8,7 @@ struct fuzz_input fuzz_in;
 struct mptmq_ioc fuzz_ioc;
 struct scsi_cmnd fuzz_cmds[FUZZ_MAX_IO];
 enum fuzz_fifo_mode fuzz_fifo_mode;
+bool fuzz_event_answered;
 unsigned long jiffies;
 struct workqueue_struct *system_long_wq;
 
@@ -204,6 +205,8 @@ void mptmq_post_internal(struct mptmq_ioc *ioc, unsigned int slot)
 	u8 *frame;
 	u8 n;
 
+	/* As mptmq_ioc.c does: the slot's completion counts this request only. */
+	ioc->internal[slot].done.done = 0;
 	if (fuzz_fifo_mode == FUZZ_FIFO_EMPTY || fuzz_in.pos >= fuzz_in.len)
 		return;
 	if (slot == MPTMQ_SLOT_CONFIG && req->action == MPI_CONFIG_ACTION_PAGE_READ_CURRENT) {
@@ -236,6 +239,8 @@ void mptmq_post_internal(struct mptmq_ioc *ioc, unsigned int slot)
 		mptmq_drain_replies(ioc);
 		fuzz_in = saved;
 	}
+	if (slot == MPTMQ_SLOT_EVENT && ioc->internal[slot].reply_len)
+		fuzz_event_answered = true;
 	fuzz_fifo_mode = FUZZ_FIFO_FROM_INPUT;
 }
 
@@ -326,6 +331,7 @@ void fuzz_ioc_setup(unsigned int nr_io, unsigned int depth)
 		c->cmnd[0] = 0x28;
 	}
 	fuzz_fifo_mode = FUZZ_FIFO_FROM_INPUT;
+	fuzz_event_answered = false;
 }
 
 void fuzz_ioc_teardown(void)

@@ -45,5 +45,7 @@ void fuzz_fail(const char *why, ...) __attribute__((noreturn, format(printf, 1, 
 /* What the device answers on the request FIFO for an internal slot. */
 enum fuzz_fifo_mode { FUZZ_FIFO_FROM_INPUT, FUZZ_FIFO_EMPTY };
 extern enum fuzz_fifo_mode fuzz_fifo_mode;
+/* The IOC answered an EventNotification (a reply reached its slot). */
+extern bool fuzz_event_answered;
 
 #endif

@@ -5,11 +5,15 @@
  * as the reply path hands them over, and the SAS event data parsing of
  * mptmq_sas_pages.h.
  *
- * Input: a sequence of records [len byte][that many bytes of reply frame],
+ * Input: first the answer to the EventNotification of bring-up
+ * (fuzz_env.c: a reply length byte, the reply, a context byte), then a
+ * sequence of records [len byte][that many bytes of reply frame],
  * each queued as one event reply of length len % 81 (more than the ring
  * holds when the input is long: overflow is part of the game); the event
  * work runs every 16 records and at the end.  The answers to EventAck and
  * EventNotification come from the rest of the input (fuzz_env.c).
+ * Checked besides fuzz_env.c's invariants: the ring is empty after the
+ * work; events are on exactly when the IOC answered EventNotification.
  */
 #include "fuzz_env.h"
 
@@ -20,7 +24,14 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	fuzz_in = (struct fuzz_input){ .data = data, .len = size };
 	fuzz_ioc_setup(4, 4);
-	fuzz_ioc.events_on = true;
+	/* Bring-up: EventNotification goes out, the answer is input. */
+	mutex_lock(&fuzz_ioc.ioc_mutex);
+	mptmq_events_enable(&fuzz_ioc);
+	mutex_unlock(&fuzz_ioc.ioc_mutex);
+	if (fuzz_event_answered != fuzz_ioc.events_on)
+		fuzz_fail("the IOC %s EventNotification, the driver runs %s events",
+			  fuzz_event_answered ? "answered" : "did not answer",
+			  fuzz_ioc.events_on ? "with" : "without");
 	while (fuzz_in.pos < fuzz_in.len) {
 		unsigned int len = fuzz_u8() % (MPTMQ_REPLY_FRAME_SIZE + 1);
 		u8 *copy;

@@ -55,8 +55,11 @@ def seeds():
                  (0x16, [0, 0]), (0x0a, []), (0x0f, [0x00040001] + [0] * 6)):
         r = event_reply(e, d, ack=1)[:28 + 4 * len(d)]
         ev.append(bytes([len(r)]) + r)
-    # The EventAck answers: a short context-like reply each.
-    s['fuzz_event'] = {'events': b''.join(ev) + bytes([20]) + config_reply(0)[:20]}
+    # The answer to EventNotification first (event EVENT_CHANGE, as QEMU
+    # answers), then the events, then an EventAck answer.
+    answer = event_reply(0x0a, [], flags=0)[:28]
+    s['fuzz_event'] = {'events': bytes([len(answer)]) + answer + b'\0' + b''.join(ev) +
+                       bytes([20]) + config_reply(0)[:20]}
     # read_identity: header of IO Unit 2, page, header of Manufacturing 0,
     # page; then the extended SAS IO Unit page 0 header and page.
     manu = (struct.pack('<BBBB', 0, 19, 0, 0x09) + b'53C1068'.ljust(16) + b'A0'.ljust(8) +
