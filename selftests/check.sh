@@ -18,7 +18,10 @@
 #      unstable root;
 #   4. the VM selftest suite for each entry of the matrix and the
 #      error-handling suite (selftests/eh/run.sh) for each entry of the EH
-#      matrix, up to MPTMQ_CHECK_JOBS VMs at a time.
+#      matrix, up to MPTMQ_CHECK_JOBS VMs at a time;
+#   5. the debug-kernel lane (selftests/debug/check.sh: the debug kernel,
+#      built once per machine, then the VM suite and the EH "main" VM on
+#      it, failing on any KASAN/lockdep/DMA-API/UBSAN/kmemleak report).
 # Prints one line per result, "N skipped" when something skipped, and as its
 # last line "N passed, N failed".  Exit status 1 if anything failed.
 #
@@ -47,6 +50,10 @@
 #                        empty: none)
 #   MPTMQ_CHECK_UNIT     0 to skip the unit tests
 #   MPTMQ_CHECK_FUZZ     0 to skip the fuzz corpus replay
+#   MPTMQ_CHECK_DEBUG    0 to skip the debug-kernel lane (step 5)
+#   MPTMQ_CHECK_DEBUG_ARGS  selftests/debug/check.sh options (default
+#                        "--no-ref": mptmq only; make check-debug adds the
+#                        in-kernel mptsas VM)
 #   MPTMQ_CHECK_DKMS     0 to skip the DKMS install (test_dkms then skips)
 #   MPTMQ_CHECK_TESTS    test subset, e.g. "probe data" (default: all)
 #   MPTMQ_CHECK_JOBS     VMs run in parallel (default 2)
@@ -341,6 +348,21 @@ fuzz_corpus()
 	}
 }
 
+# debug_lane - selftests/debug/check.sh; its results and time lines.
+debug_lane()
+{
+	local log=$CHECK_OUT/debug.log status name detail
+	local -a args
+
+	read -ra args <<<"${MPTMQ_CHECK_DEBUG_ARGS---no-ref}"
+	bash "$SELFTESTS/debug/check.sh" "${args[@]}" >"$log" 2>&1
+	grep -E '^(debug: |time: |    )' "$log" | grep -vE '^    (PASS|FAIL|SKIP|ok|not ok) ' | head -n 60
+	while read -r status name detail; do
+		result "$status" "$name" "$([[ $status == PASS ]] || echo "$log")"
+	done < <(grep -E '^(PASS|FAIL) debug/' "$log")
+	grep -qE '^(PASS|FAIL) debug/' "$log" || result FAIL "debug" "no results: $log"
+}
+
 # ---------------------------------------------------------------- test QEMU
 # The test build of QEMU (selftests/qemu/, Documentation/testing.rst "The
 # test QEMU"): built when missing (its time printed), then the model tests
@@ -490,6 +512,9 @@ main()
 		t=$SECONDS; dkms_setup; part_time dkms-install "$t"
 	fi
 	t=$SECONDS; run_matrix; part_time "VMs (wall, $JOBS at a time)" "$t"
+	if [[ ${MPTMQ_CHECK_DEBUG:-1} != 0 ]]; then
+		t=$SECONDS; debug_lane; part_time debug-lane "$t"
+	fi
 	dkms_cleanup
 	echo "check: $((SECONDS - start)) s"
 	((SKIPPED)) && echo "$SKIPPED skipped (counted in neither figure below)"
