@@ -22,13 +22,15 @@
 # "time:" lines; exit status 1 when anything failed.
 #
 # Environment: MPTMQ_DEBUG_TIMEOUT (hard limit per VM, default 3600 s),
-# MPTMQ_OUT, MPTMQ_CACHE.
+# VM_MEM (guest MiB, default 2048), MPTMQ_OUT, MPTMQ_CACHE.
 
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 SELFTESTS=$(cd "$HERE/.." && pwd)
 . "$SELFTESTS/vm/vmlib.sh"
 . "$HERE/lib.sh"
+# KASAN's shadow (1/8 of RAM), kmemleak's and lockdep's tables: more room.
+export VM_MEM=${VM_MEM:-2048}
 TIMEOUT=${MPTMQ_DEBUG_TIMEOUT:-3600}
 FAILED=0
 
