@@ -29,8 +29,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SELFTESTS=$(cd "$HERE/.." && pwd)
 . "$SELFTESTS/vm/vmlib.sh"
 . "$HERE/lib.sh"
-# KASAN's shadow (1/8 of RAM), kmemleak's and lockdep's tables: more room.
-export VM_MEM=${VM_MEM:-2048}
 TIMEOUT=${MPTMQ_DEBUG_TIMEOUT:-3600}
 FAILED=0
 

@@ -4,6 +4,9 @@
 # lib.sh - what selftests/debug/check.sh and mutants.sh share: finding the
 # debugging tools' reports in a VM run directory.
 
+# KASAN's shadow (1/8 of RAM), kmemleak's and lockdep's tables: more room.
+export VM_MEM=${VM_MEM:-2048}
+
 # What a report of one of the tools starts with, in the kernel log.
 REPORTS='BUG: |WARNING: |UBSAN: |ODEBUG: |DMA-API: [a-z0-9_]+ [0-9a-f]{4}:|possible circular locking|possible recursive locking|inconsistent lock state|lock held when returning|suspicious RCU usage|Kernel panic'
 

@@ -19,8 +19,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TREE=$(cd "$HERE/../.." && pwd)
 . "$TREE/selftests/vm/vmlib.sh"
 . "$HERE/lib.sh"
-# KASAN's shadow (1/8 of RAM), kmemleak's and lockdep's tables: more room.
-export VM_MEM=${VM_MEM:-2048}
 KVER=$(vm_pick_kernel debug) || exit 1
 
 # name|file|perl substitution|tests|report that must appear (regex)|tool: what it breaks

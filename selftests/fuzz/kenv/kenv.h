@@ -33,13 +33,19 @@ typedef uint32_t __le32;
 typedef uint64_t __le64;
 typedef uint64_t dma_addr_t;
 #include <sys/types.h>	/* loff_t, ssize_t */
+/*
+ * The unit tests' shim (selftests/unit/shim/kshim.h): byte order, the
+ * scatterlist, the midlayer's result codes.  Its <linux/types.h> is the
+ * empty one here: the types are defined above.
+ */
+#include "kshim.h"
+
 #define __iomem
 #define __user
 #define __rcu
 #define __must_check
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
-#define fallthrough	__attribute__((__fallthrough__))
 #define READ_ONCE(x)	(*(volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -51,13 +57,6 @@ typedef uint64_t dma_addr_t;
 #define WARN_ON_ONCE(c)	({ bool __c = !!(c); if (__c) kenv_warn(#c, __FILE__, __LINE__); __c; })
 #define WARN_ON(c)	WARN_ON_ONCE(c)
 void kenv_warn(const char *what, const char *file, int line);
-
-#define cpu_to_le16(x)	((__le16)htole16(x))
-#define cpu_to_le32(x)	((__le32)htole32(x))
-#define le16_to_cpu(x)	((u16)le16toh(x))
-#define le32_to_cpu(x)	((u32)le32toh(x))
-#define lower_32_bits(x) ((u32)((x) & 0xffffffffu))
-#define upper_32_bits(x) ((u32)((u64)(x) >> 32))
 
 /* errors */
 #define MAX_ERRNO	4095
@@ -159,23 +158,8 @@ struct pci_error_handlers;
 struct dentry;
 struct seq_file;
 
-/* A scatterlist is an array here; the driver only walks it. */
-struct scatterlist {
-	dma_addr_t	addr;
-	unsigned int	len;
-};
-#define sg_dma_address(sg)	((sg)->addr)
-#define sg_dma_len(sg)		((sg)->len)
-#define for_each_sg(sgl, sg, nr, i) \
-	for ((i) = 0, (sg) = (sgl); (i) < (nr); (i)++, (sg)++)
-
 /* SCSI midlayer: just the fields the compiled files touch */
 #define SCSI_SENSE_BUFFERSIZE	96
-enum { DID_OK, DID_NO_CONNECT, DID_BUS_BUSY, DID_TIME_OUT, DID_BAD_TARGET, DID_ABORT,
-       DID_PARITY, DID_ERROR, DID_RESET, DID_BAD_INTR, DID_PASSTHROUGH, DID_SOFT_ERROR };
-#define SAM_STAT_GOOD			0x00
-#define SAM_STAT_CHECK_CONDITION	0x02
-#define SAM_STAT_BUSY			0x08
 struct scsi_target { void *hostdata; };
 struct scsi_device { unsigned int channel, id; struct scsi_target *starget; };
 struct Scsi_Host { void *hostdata; };
