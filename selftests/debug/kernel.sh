@@ -22,8 +22,9 @@
 #                                       (boot/vmlinuz-<release>, lib/modules/
 #                                       <release>/), bzImage, kernelrelease,
 #                                       build-time; "stamp" written last
-# <confighash> hashes debug.config and this script: a change to either
-# builds a new kernel; the same inputs are built once per machine.
+# <confighash> hashes debug.config and the build recipe (the end of this
+# script): a change to either builds a new kernel; the same inputs are
+# built once per machine.
 #
 # Environment: MPTMQ_CACHE, MPTMQ_KERNEL_JOBS (make -j, default the number
 # of CPUs), MPTMQ_APT_SOURCES (the deb822 file to derive from).
@@ -59,7 +60,9 @@ debver()
 
 VER=$(debver)
 [[ -n $VER ]] || die "no linux-headers-6.1.*-common installed (selftests/deps.sh)"
-KEY=$({ cat "$0" "$HERE/debug.config"; } | sha256sum | cut -c1-12)
+# The key: debug.config and the recipe (this script from "# --- recipe" on),
+# so that editing a comment or the fetch step rebuilds nothing.
+KEY=$({ sed -n '/^# --- recipe/,$p' "$0"; cat "$HERE/debug.config"; } | sha256sum | cut -c1-12)
 OUT=$CACHE/debug-kernel-$VER-$KEY
 SRC=$CACHE/linux-src-$VER
 
@@ -140,6 +143,7 @@ check_config()
 	return $bad
 }
 
+# --- recipe: everything from here on is hashed into the cache key.
 rm -rf "$OUT"
 mkdir -p "$OUT/build"
 start=$SECONDS
