@@ -23,24 +23,24 @@ result()
 # lines after each, for the stack), and the leaked objects; status 1 if any.
 reports()
 {
-	local dir=$1 log bad=1
+	local dir=$1 log none=1
 
 	for log in "$dir/serial.log" "$dir/serial.boot-failed.log"; do
 		[[ -r $log ]] || continue
 		if grep -qE "$REPORTS" "$log"; then
 			grep -E -A 12 "$REPORTS" "$log" | head -n 80 | sed 's/^/    /'
-			bad=0
+			none=0
 		fi
 	done
 	if [[ -s $dir/dma-api-leaks.txt ]] && grep -qv '^#' "$dir/dma-api-leaks.txt"; then
 		echo "    DMA-API entries left after the driver was unbound (leaked):"
 		head -n 20 "$dir/dma-api-leaks.txt" | sed 's/^/    /'
-		bad=0
+		none=0
 	fi
 	if [[ -s $dir/kmemleak.txt ]]; then
 		head -n 60 "$dir/kmemleak.txt" | sed 's/^/    /'
-		bad=0
+		none=0
 	fi
-	return $((!bad))
+	return $none
 }
 
