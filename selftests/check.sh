@@ -20,8 +20,8 @@
 #      error-handling suite (selftests/eh/run.sh) for each entry of the EH
 #      matrix, up to MPTMQ_CHECK_JOBS VMs at a time;
 #   5. the debug-kernel lane (selftests/debug/check.sh: the debug kernel,
-#      built once per machine, then one mptmq VM on it, by default the probe
-#      and data tests, failing on any KASAN/lockdep/DMA-API/UBSAN/kmemleak
+#      built once per machine, then two mptmq VMs on it, by default the
+#      probe and data tests and the EH resets test, failing on any KASAN/lockdep/DMA-API/UBSAN/kmemleak
 #      report; make check-debug runs the whole VM suite, mptsas and EH).
 # Prints one line per result, "N skipped" when something skipped, and as its
 # last line "N passed, N failed".  Exit status 1 if anything failed.
@@ -53,10 +53,11 @@
 #   MPTMQ_CHECK_FUZZ     0 to skip the fuzz corpus replay
 #   MPTMQ_CHECK_DEBUG    0 to skip the debug-kernel lane (step 5)
 #   MPTMQ_CHECK_DEBUG_ARGS  selftests/debug/check.sh options (default
-#                        '--no-ref --tests "probe data" --eh ""': one
-#                        mptmq VM, 8.5 min on the debug kernel, so that
-#                        the cold kernel build fits CI's budget too; make
-#                        check-debug runs the whole suite, mptsas and EH)
+#                        '--no-ref --tests "probe data" --eh resets': two
+#                        mptmq VMs, about 11 min on the debug kernel, so
+#                        that the cold kernel build fits CI's budget too;
+#                        make check-debug runs the whole suite, mptsas and
+#                        the EH main VM)
 #   MPTMQ_CHECK_DKMS     0 to skip the DKMS install (test_dkms then skips)
 #   MPTMQ_CHECK_TESTS    test subset, e.g. "probe data" (default: all)
 #   MPTMQ_CHECK_JOBS     VMs run in parallel (default 2)
@@ -360,7 +361,7 @@ debug_lane()
 	if [[ -n ${MPTMQ_CHECK_DEBUG_ARGS+set} ]]; then
 		eval "args=($MPTMQ_CHECK_DEBUG_ARGS)"
 	else
-		args=(--no-ref --tests "probe data" --eh "")
+		args=(--no-ref --tests "probe data" --eh resets)
 	fi
 	bash "$SELFTESTS/debug/check.sh" "${args[@]}" >"$log" 2>&1
 	grep -E '^(debug: |time: |    )' "$log" | grep -vE '^    (PASS|FAIL|SKIP|ok|not ok) ' | head -n 60
