@@ -15,6 +15,12 @@
 #   make demo               boot a QEMU VM with an emulated LSI SAS1068 behind a
 #                           PCIe-to-PCI bridge and a strict IOMMU, load mptmq, use the disks
 #   make check              every test: builds (W=1, sparse) per Debian kernel + the VM suite
+#   make check-debug        the VM and EH suites on the debug kernel (KASAN, lockdep,
+#                           DMA-API debugging, kmemleak, UBSAN; selftests/debug/,
+#                           the kernel built once into ${MPTMQ_CACHE:-/var/cache/mptmq})
+#   make fuzz               fuzz every harness of selftests/fuzz for FUZZ_SECONDS
+#                           (default 60) each, niced; new corpus inputs and any
+#                           crash land in selftests/fuzz/corpus/<harness>/
 #   make bench              mptmq vs in-kernel mptsas vs virtio-scsi, one VM per kernel
 #   make qemu               build (or find) the test QEMU (selftests/qemu/build.sh) in
 #                           ${MPTMQ_CACHE:-/var/cache/mptmq}; prints its path last
@@ -33,7 +39,7 @@ KBUILD_ARGS ?=
 MODPROBE_D ?= /etc/modprobe.d
 SBINDIR ?= /usr/local/sbin
 
-.PHONY: all modules clean install uninstall check demo bench sparse help qemu
+.PHONY: all modules clean install uninstall check demo bench sparse help qemu fuzz check-debug
 .PHONY: dkms-install dkms-remove install-blacklist uninstall-blacklist install-tools uninstall-tools
 
 all: modules
@@ -88,6 +94,13 @@ bench:
 
 qemu:
 	@bash selftests/qemu/build.sh
+
+check-debug:
+	bash selftests/debug/check.sh
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) -C selftests/fuzz -k fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 help:
 	@sed -n '3,/^$$/p' Makefile

@@ -8,7 +8,9 @@
 #   1. per kernel: build mptmq.ko with W=1 (any compiler or modpost warning
 #      fails), then run sparse over it (C=2; any report fails); the sid
 #      kernel's build runs inside the unstable root with its compiler;
-#   2. the host-side unit tests (selftests/unit, ASan + UBSan);
+#   2. the host-side unit tests (selftests/unit, ASan + UBSan), and every
+#      fuzzer over its corpus (selftests/fuzz: seeds, what fuzzing kept,
+#      every crash found, as regression inputs; seconds);
 #   2b. the test-QEMU block (test_qemu_checks: make qemu, the model tests,
 #      the reference driver on the fault hooks);
 #   3. dkms-setup.sh install (so test_dkms has a DKMS-installed module to
@@ -16,7 +18,11 @@
 #      unstable root;
 #   4. the VM selftest suite for each entry of the matrix and the
 #      error-handling suite (selftests/eh/run.sh) for each entry of the EH
-#      matrix, up to MPTMQ_CHECK_JOBS VMs at a time.
+#      matrix, up to MPTMQ_CHECK_JOBS VMs at a time;
+#   5. the debug-kernel lane (selftests/debug/check.sh: the debug kernel,
+#      built once per machine, then two mptmq VMs on it, by default the
+#      probe and data tests and the EH resets test, failing on any KASAN/lockdep/DMA-API/UBSAN/kmemleak
+#      report; make check-debug runs the whole VM suite, mptsas and EH).
 # Prints one line per result, "N skipped" when something skipped, and as its
 # last line "N passed, N failed".  Exit status 1 if anything failed.
 #
@@ -57,6 +63,14 @@
 #   MPTMQ_CHECK_BENCH_DRY  0 to skip bench/dry.sh (the bench's scripts, its
 #                        QEMU plugin and its report arithmetic on synthetic
 #                        runs; no VM, no timing)
+#   MPTMQ_CHECK_FUZZ     0 to skip the fuzz corpus replay
+#   MPTMQ_CHECK_DEBUG    0 to skip the debug-kernel lane (step 5)
+#   MPTMQ_CHECK_DEBUG_ARGS  selftests/debug/check.sh options (default
+#                        '--no-ref --tests "probe data" --eh resets': two
+#                        mptmq VMs, about 11 min on the debug kernel, so
+#                        that the cold kernel build fits CI's budget too;
+#                        make check-debug runs the whole suite, mptsas and
+#                        the EH main VM)
 #   MPTMQ_CHECK_DKMS     0 to skip the DKMS install (test_dkms then skips)
 #   MPTMQ_CHECK_TESTS    test subset, e.g. "probe data" (default: all)
 #   MPTMQ_CHECK_JOBS     VMs run in parallel (default 2)
@@ -344,6 +358,45 @@ bench_dry()
 	fi
 }
 
+# fuzz_corpus - each fuzzer over its corpus, once (no fuzzing: make fuzz).
+fuzz_corpus()
+{
+	local log=$CHECK_OUT/fuzz-corpus.log line name
+
+	make -C "$SELFTESTS/fuzz" check >"$log" 2>&1
+	while read -r line; do
+		name=${line#*- }
+		name=${name%%:*}
+		case $line in
+		"ok - "*) result PASS "fuzz-corpus/$name" "${line#*: }" ;;
+		*) result FAIL "fuzz-corpus/$name" "$log" ;;
+		esac
+	done < <(grep -E '^(ok|not ok) - ' "$log")
+	grep -qE '^(ok|not ok) - ' "$log" || {
+		tail -n 15 "$log" | sed 's/^/    /'
+		result FAIL "fuzz-corpus" "the harnesses did not build: $log"
+	}
+}
+
+# debug_lane - selftests/debug/check.sh; its results and time lines.
+debug_lane()
+{
+	local log=$CHECK_OUT/debug.log status name detail
+	local -a args
+
+	if [[ -n ${MPTMQ_CHECK_DEBUG_ARGS+set} ]]; then
+		eval "args=($MPTMQ_CHECK_DEBUG_ARGS)"
+	else
+		args=(--no-ref --tests "probe data" --eh resets)
+	fi
+	bash "$SELFTESTS/debug/check.sh" "${args[@]}" >"$log" 2>&1
+	grep -E '^(debug: |time: |    )' "$log" | grep -vE '^    (PASS|FAIL|SKIP|ok|not ok) ' | head -n 60
+	while read -r status name detail; do
+		result "$status" "$name" "$([[ $status == PASS ]] || echo "$log")"
+	done < <(grep -E '^(PASS|FAIL) debug/' "$log")
+	grep -qE '^(PASS|FAIL) debug/' "$log" || result FAIL "debug" "no results: $log"
+}
+
 # ---------------------------------------------------------------- test QEMU
 # The test build of QEMU (selftests/qemu/, Documentation/testing.rst "The
 # test QEMU"): built when missing (its time printed), then the model tests
@@ -485,6 +538,9 @@ main()
 	if [[ ${MPTMQ_CHECK_BENCH_DRY:-1} != 0 ]]; then
 		t=$SECONDS; bench_dry; part_time bench-dry "$t"
 	fi
+	if [[ ${MPTMQ_CHECK_FUZZ:-1} != 0 ]]; then
+		t=$SECONDS; fuzz_corpus; part_time fuzz-corpus "$t"
+	fi
 	if [[ ${MPTMQ_CHECK_TEST_QEMU:-1} != 0 ]]; then
 		t=$SECONDS; test_qemu_checks; part_time test-qemu "$t"
 	fi
@@ -493,6 +549,9 @@ main()
 		t=$SECONDS; dkms_setup; part_time dkms-install "$t"
 	fi
 	t=$SECONDS; run_matrix; part_time "VMs (wall, $JOBS at a time)" "$t"
+	if [[ ${MPTMQ_CHECK_DEBUG:-1} != 0 ]]; then
+		t=$SECONDS; debug_lane; part_time debug-lane "$t"
+	fi
 	dkms_cleanup
 	echo "check: $((SECONDS - start)) s"
 	((SKIPPED)) && echo "$SKIPPED skipped (counted in neither figure below)"

@@ -19,6 +19,8 @@ PACKAGES=(
 	dpkg-dev quilt meson ninja-build pkg-config flex bison	# test QEMU (make qemu)
 	libglib2.0-dev libpixman-1-dev libfdt-dev libcap-ng-dev libattr1-dev
 	python3-venv zlib1g-dev
+	clang llvm libclang-rt-dev		# the fuzzers (selftests/fuzz): libFuzzer, symbolizer
+	libelf-dev libssl-dev			# the debug kernel (selftests/debug/kernel.sh)
 )
 
 # installed PKG - PKG is installed (for a virtual package: something

@@ -8,7 +8,8 @@
 #
 # Usage: selftests/eh/run.sh [options] [TEST...]
 #   --kernel VER     Debian kernel series or release (default 6.1; sid: the
-#                    newest Debian-unstable root's, see vm/run.sh)
+#                    newest Debian-unstable root's; debug: the debug kernel;
+#                    see vm/run.sh)
 #   --driver NAME    mptmq (default) or mptsas
 #   --msi on|off     MSI on the HBA and in the driver (default off)
 #   --ko PATH        mptmq.ko to load (default: built from this tree into

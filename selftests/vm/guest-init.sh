@@ -28,6 +28,33 @@ echo 60 >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
 echo "guest: running $rundir/guest-cmd.sh"
 bash "$rundir/guest-cmd.sh" </dev/null 2>&1 | tee "$rundir/guest.log"
 rc=${PIPESTATUS[0]}
+# A kernel with DMA-API debugging (the debug kernel): unbind the HBA
+# drivers, then keep what DMA-API debugging still holds for their devices
+# (leaked mappings and allocations: with dma_debug_driver= set the kernel
+# does not report them itself, the device has no driver any more).
+if [[ -r /sys/kernel/debug/dma-api/dump ]]; then
+	for d in /sys/bus/pci/drivers/{mptmq,mptsas,mptspi}/0000:*; do
+		[[ -e $d ]] && basename "$d"
+	done >"$rundir/hba-devices"
+	for m in mptmq mptsas mptspi; do
+		grep -q "^$m " /proc/modules && timeout 120 rmmod "$m"
+	done
+	{
+		echo "# error_count $(cat /sys/kernel/debug/dma-api/error_count)"
+		grep -F -f "$rundir/hba-devices" /sys/kernel/debug/dma-api/dump
+	} >"$rundir/dma-api-leaks.txt"
+	echo "guest: DMA-API: $(($(wc -l <"$rundir/dma-api-leaks.txt") - 1)) entries left for $(tr '\n' ' ' <"$rundir/hba-devices")"
+fi
+# A kernel with kmemleak (the debug kernel): scan after the command (and
+# the unbind above), twice (an object must stay unreferenced over two
+# scans to be reported), and keep the report.
+if [[ -w /sys/kernel/debug/kmemleak ]]; then
+	echo "guest: kmemleak scan"
+	echo scan >/sys/kernel/debug/kmemleak
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak >"$rundir/kmemleak.txt"
+	echo "guest: kmemleak: $(grep -c '^unreferenced object' "$rundir/kmemleak.txt") unreferenced objects"
+fi
 echo "$rc" >"$rundir/exit-code"
 dmesg >"$rundir/dmesg.txt"
 echo "guest: command exit code $rc, powering off"

@@ -9,7 +9,10 @@
 #   --kernel VER     Debian kernel series or release (default 6.1 = newest
 #                    installed 6.1.0-*-amd64; 6.12 = newest 6.12.*+deb12-amd64;
 #                    sid = the kernel of the newest Debian-unstable root, which
-#                    then is the guest's root: vm/sidroot.sh setup builds it)
+#                    then is the guest's root: vm/sidroot.sh setup builds it;
+#                    debug = the debug kernel, KASAN, lockdep, DMA-API
+#                    debugging, kmemleak: selftests/debug/kernel.sh builds
+#                    it when missing, once per machine)
 #   --driver NAME    mptsas (in-kernel reference, default), mptspi (the
 #                    in-kernel SPI reference, default with --fixture spi) or mptmq
 #   --msi on|off     MSI on the HBA and in the driver (default off)

@@ -28,7 +28,10 @@
 #   cat "$VM_RUNDIR/guest.log"           # its stdout+stderr
 #
 # Settings (set them before vm_run; vm_defaults fills in what is unset):
-#   VM_KVER      kernel release under /lib/modules (required; vm_pick_kernel)
+#   VM_KVER      kernel release under /lib/modules (required; vm_pick_kernel;
+#                "debug" picks the debug kernel of selftests/debug/kernel.sh,
+#                built when missing: it boots with the host's / as root and
+#                its own modules bound over /lib/modules)
 #   VM_ROOT      the guest's root directory, which holds /boot/vmlinuz-$VM_KVER
 #                and /lib/modules/$VM_KVER (default: vm_kernel_root)
 #   VM_DRIVER    mptsas|mptspi|mptmq: recorded in the manifest; mptmq also puts
@@ -140,6 +143,7 @@ vm_root_path()
 vm_kernel_root()
 {
 	local r
+	r=$(vm_debug_kernel_root "$1") && { echo "$r"; return 0; }
 	while read -r r; do
 		if [[ -d $(vm_root_path "$r" "/lib/modules/$1") &&
 		      -e $(vm_root_path "$r" "/boot/vmlinuz-$1") ]]; then
@@ -149,6 +153,25 @@ vm_kernel_root()
 	done < <(vm_roots)
 	vm_log "kernel $1 is installed in no root (/ or ${MPTMQ_CACHE:-/var/cache/mptmq}/sid-root-*)"
 	return 1
+}
+
+# vm_debug_kernel_root KVER - print the root of the debug kernel
+# (selftests/debug/kernel.sh) when it is KVER and built: a kernel-only root
+# (boot/, lib/modules/) that the guest boots with the host's / as its root.
+vm_debug_kernel_root()
+{
+	local dir
+	[[ $1 == *-mptmq-debug ]] || return 1
+	dir=$(bash "$VM_SELFTESTS/debug/kernel.sh" --print-key) || return 1
+	[[ -e $dir/stamp && $(cat "$dir/kernelrelease" 2>/dev/null) == "$1" ]] || return 1
+	echo "$dir/root"
+}
+
+# vm_kernel_only ROOT - ROOT holds a kernel but no userland (the debug
+# kernel's): the guest's root is the host's /.
+vm_kernel_only()
+{
+	[[ $1 == */debug-kernel-*/root ]]
 }
 
 # vm_pick_kernel SERIES - print the newest installed Debian kernel release of
@@ -161,6 +184,15 @@ vm_pick_kernel()
 	local want=$1 k r best=""
 
 	case $want in
+	debug)
+		# Built once per machine (an hour on 2 busy cores): see kernel.sh.
+		bash "$VM_SELFTESTS/debug/kernel.sh" >/dev/null || {
+			vm_log "the debug kernel did not build (selftests/debug/kernel.sh)"
+			return 1
+		}
+		cat "$(bash "$VM_SELFTESTS/debug/kernel.sh" --print-key)/kernelrelease"
+		return 0
+		;;
 	sid|unstable)
 		r=$(vm_roots | tail -n 1)
 		if [[ $r == / ]]; then
@@ -391,7 +423,13 @@ vm_cmdline()
 	c+=" printk.devkmsg=on 8250.nr_uarts=1 tsc=reliable no_timer_check"
 	c+=" vm_rundir=$VM_RUNDIR vm_init=$VM_LIB_DIR/guest-init.sh"
 	c+=" vm_keep=$VM_TREE,$VM_OUT,$VM_SELFTESTS"
+	vm_kernel_only "$VM_KROOT" && c+=",$VM_KROOT"
 	[[ $VM_ROOT == / ]] || c+=" vm_hostfs=1"
+	# A kernel-only root: its modules replace the host's in the guest;
+	# DMA-API debugging reports on the driver under test only.
+	if vm_kernel_only "$VM_KROOT"; then
+		c+=" vm_modules=$VM_KROOT/lib/modules dma_debug_driver=$VM_DRIVER"
+	fi
 	[[ $VM_IOMMU == on ]] && c+=" intel_iommu=on iommu.strict=1"
 	# No udev runs in the guest, but keep the in-tree Fusion drivers away
 	# from the HBA whatever loads modules.
@@ -414,7 +452,7 @@ vm_qemu_args()
 	VM_ARGS+=(-chardev "$console,id=con0" -serial chardev:con0)
 	# The IOMMU must be created before the devices it translates for.
 	[[ $VM_IOMMU == on ]] && VM_ARGS+=(-device intel-iommu)
-	VM_ARGS+=(-kernel "$(vm_root_path "$VM_ROOT" "/boot/vmlinuz-$VM_KVER")"
+	VM_ARGS+=(-kernel "$(vm_root_path "$VM_KROOT" "/boot/vmlinuz-$VM_KVER")"
 		  -initrd "$VM_RUNDIR/initramfs.cpio.gz"
 		  -append "$(vm_cmdline)")
 	# Guest root: VM_ROOT read-only; results: the run dir read-write;
@@ -478,8 +516,12 @@ vm_run()
 		vm_log "vm_run: VM_KVER and VM_RUNDIR must be set"
 		return 2
 	}
-	: "${VM_ROOT:=$(vm_kernel_root "$VM_KVER")}"
-	[[ -n $VM_ROOT ]] || return 2
+	VM_KROOT=$(vm_kernel_root "$VM_KVER") || return 2
+	if vm_kernel_only "$VM_KROOT"; then
+		: "${VM_ROOT:=/}"
+	else
+		: "${VM_ROOT:=$VM_KROOT}"
+	fi
 	# Mount points of the host paths the guest needs, in another root.
 	if [[ $VM_ROOT != / ]]; then
 		mkdir -p "$VM_ROOT$VM_TREE" "$VM_ROOT$VM_OUT" || return 2
@@ -592,8 +634,8 @@ vm_make_module()
 	local kver=$1 dir=$2 root
 	shift 2
 	root=$(vm_kernel_root "$kver") || return 1
-	if [[ $root == / ]]; then
-		make -C "/lib/modules/$kver/build" M="$dir" "$@" modules 2>&1
+	if [[ $root == / ]] || vm_kernel_only "$root"; then
+		make -C "$(vm_root_path "$root" "/lib/modules/$kver/build")" M="$dir" "$@" modules 2>&1
 	else
 		MPTMQ_SIDROOT=$root MPTMQ_TREE=$VM_TREE MPTMQ_OUT=$VM_OUT \
 			bash "$VM_LIB_DIR/sidroot.sh" run \

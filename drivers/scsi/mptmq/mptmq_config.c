@@ -286,7 +286,7 @@ int mptmq_events_enable(struct mptmq_ioc *ioc)
 	req->function = MPI_FUNCTION_EVENT_NOTIFICATION;
 	req->msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_EVENT);
 	mptmq_post_internal(ioc, MPTMQ_SLOT_EVENT);
-	if (!mptmq_wait_internal(ioc, MPTMQ_SLOT_EVENT_ACK, MPTMQ_EVENT_TIMEOUT_MS)) {
+	if (!mptmq_wait_internal(ioc, MPTMQ_SLOT_EVENT, MPTMQ_EVENT_TIMEOUT_MS)) {
 		dev_warn(&ioc->pdev->dev, "no reply to EventNotification: running without events\n");
 		return 0;
 	}
