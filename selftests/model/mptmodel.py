@@ -370,6 +370,14 @@ class Model:
         self.post(frame)
         return ctx
 
+    def tm(self, task_type, target=0, ctx=None):
+        """Post a SCSI Task Management request (mpi_init.h MSG_SCSI_TASK_MGMT:
+        TaskType at 05h, LUN 0, TaskMsgContext 0); return its MsgContext."""
+        ctx = ctx if ctx is not None else self.next_ctx()
+        self.post(struct.pack("<BBBBBBBBI8s28sI", target, 0, 0, F_TM, 0, task_type, 0, 0,
+                              ctx, bytes(8), bytes(28), 0))
+        return ctx
+
     def tur(self, **kw):
         return self.scsi_io([0, 0, 0, 0, 0, 0], **kw)
 

@@ -129,10 +129,7 @@ def port_enable_delay(m):
 
 def tm_delay(m):
     m.set("x-tm-delay-ms", 300)
-    ctx = m.next_ctx()
-    tm = struct.pack("<BBBBBBBBI8s28sI", 0, 0, 0, F_TM, 0, 0x03, 0, 0, ctx, bytes(8),
-                     bytes(28), 0)              # TARGET_RESET of target 0
-    m.post(tm)
+    ctx = m.tm(0x03)                            # TARGET_RESET of target 0
     m.step(200 * 1000000)
     check(m.replies(wait=0.2, want=0) == [], "TM reply before 300 ms")
     m.step(200 * 1000000)

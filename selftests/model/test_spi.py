@@ -6,7 +6,8 @@ From a qtest "CPU" (no guest): the PCI ids, IOCFacts/PortFacts of an SPI
 port, SCSI Port pages 0/1/2, a Device page 1 write and the Device page 0
 it negotiates (the minimum of the request, the port and the target's own
 x-spi-target<N> capabilities), the INQUIRY data a target reports about
-itself, a transfer failing above a target's speed, the dual-channel reset
+itself, a transfer failing above a target's speed, a bus reset returning
+every target to async narrow, the dual-channel reset
 (multifunction) and the strict checks on this personality.
 Run one alone: selftests/model/test_spi.py negotiation
 Facts: Linux drivers/message/fusion/lsi/mpi_cnfg.h, mpi_ioc.h, mptbase.c,
@@ -18,7 +19,7 @@ import sys
 from mptmodel import (Model, check, run, READY, OPERATIONAL, STATE_MASK,
                       DOORBELL, INTMASK, SENSE, DATA, F_MUR, PT_IOC, PT_SCSI_PORT,
                       PT_SCSI_DEVICE, CFG_READ_NVRAM, CFG_WRITE_CURRENT,
-                      CFG_HEADER)
+                      CFG_HEADER, F_TM)
 
 # mpi_cnfg.h Device page 0/1 parameter bits
 IU, DT, QAS, WIDE = 0x1, 0x2, 0x4, 0x20000000
@@ -207,6 +208,43 @@ def fail_below(m):
     check(w and not w[0] & 0x80000000, "still failing after qom-set ''")
 
 
+def bus_reset(m):
+    """A SCSI bus reset (task management RESET_BUS) returns every target to
+    asynchronous narrow: Device page 0 reads 0 (async narrow, nothing
+    negotiated) until the host writes Device page 1 again, and the same
+    page 1 then negotiates what it did before.  A message unit reset (an
+    IOC reset) forgets the agreements too."""
+    started(m)
+    targets = (0, 1, 5)
+    for t in targets:
+        write_page1(m, t, U320)
+    before = {t: page0(m, t)[0] for t in targets}
+    check(before[0] == U320 and all(before.values()), "agreements before: %r" % before)
+    ctx = m.tm(0x04)                                 # mpi_init.h TASKTYPE_RESET_BUS
+    w = m.replies()
+    check(len(w) == 1 and w[0] & 0x80000000, "no RESET_BUS reply: %r" % w)
+    f = m.frame_of(w[0])
+    check(f[3] == F_TM and struct.unpack_from("<I", f, 8)[0] == ctx, "wrong TM reply")
+    st, = struct.unpack_from("<H", f, 0x0E)
+    check(st == 0, "RESET_BUS IOCStatus %04x" % st)
+    m.wr(0x44, (w[0] << 1) & 0xffffffff)             # frame back to the free FIFO
+    for t in targets:
+        np, info = page0(m, t)
+        check(np == 0 and info == 0, "target %d after the bus reset: negotiated %08x "
+              "information %08x, want async narrow (0)" % (t, np, info))
+    check(m.lines("mptsas-spi: hba0: bus reset: every target async narrow"),
+          "no bus reset line")
+    for t in targets:
+        write_page1(m, t, U320)
+        check(page0(m, t)[0] == before[t], "target %d: page 1 again negotiated %08x, "
+              "not %08x" % (t, page0(m, t)[0], before[t]))
+    m.wr(DOORBELL, F_MUR << 24)
+    check(m.state() == READY, "not READY after a message unit reset")
+    m.ioc_init()
+    check(page0(m, 0) == (0, 0), "target 0 after a message unit reset: %08x/%08x"
+          % page0(m, 0))
+
+
 def multifunction(m):
     """Two functions of one slot: a diagnostic reset of function 0 resets
     function 1 (READY, interrupts masked, its outstanding replies gone);
@@ -267,6 +305,7 @@ TESTS = {
     "negotiation": spi_model(negotiation),
     "inquiry": spi_model(inquiry),
     "fail_below": spi_model(fail_below),
+    "bus_reset": spi_model(bus_reset),
     "multifunction": spi_model(multifunction, disks=(0,), funcs=2, disks1=(0,)),
     "strict": spi_model(strict),
 }
