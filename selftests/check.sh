@@ -99,7 +99,7 @@ SELFTESTS=$(cd "$(dirname "$0")" && pwd)
 
 # Set but empty means none (no builds / no VMs).
 KERNELS=${MPTMQ_CHECK_KERNELS-6.1 6.12 sid}
-MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on 6.1:mptmq:fixture=sas 6.12:mptsas:fixture=sas 6.12:mptmq:fixture=sas,qemu=test 6.12:mptspi:msi=off,qemu=test,fixture=spi 6.12:mptmq:msi=off,qemu=test,fixture=spi 6.1:mptmq:msi=off,qemu=test,fixture=spi sid:mptmq:msi=on sid:mptsas:msi=on}
+MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on 6.1:mptmq:fixture=sas 6.12:mptsas:fixture=sas 6.12:mptmq:fixture=sas,qemu=test 6.12:mptspi:msi=off,qemu=test,fixture=spi 6.12:mptmq:msi=off,qemu=test,fixture=spisuite 6.1:mptmq:msi=off,qemu=test,fixture=spisuite sid:mptmq:msi=on sid:mptsas:msi=on}
 EH_MATRIX=${MPTMQ_CHECK_EH-6.1:mptmq:msi=off 6.12:mptmq:msi=on sid:mptmq:msi=on 6.12:mptmq:msi=on,qemu=test,tests=lostirq+portenable+faultdiag+hostile+surprise+sense64+suspend+dyingunbind+aer}
 TESTS=${MPTMQ_CHECK_TESTS:-}
 JOBS=${MPTMQ_CHECK_JOBS:-2}

@@ -181,6 +181,18 @@ disk_get()
 	printf '%s\n' "${!var:-}"
 }
 
+# mpt_spi_disks - the names of the disks with an SPI expectation
+# (DISK_<name>_SPI: the SPI fixture's, vm/vmlib.sh vm_spi_disks), the ones
+# test_spi and test_spi_resets check.
+mpt_spi_disks()
+{
+	local d
+	for d in "${MPT_DISKS[@]}"; do
+		[[ -n $(disk_get "$d" SPI) ]] && echo "$d"
+	done
+	return 0
+}
+
 # disks_of_kind KIND... - print the names of the disks of these kinds.
 disks_of_kind()
 {
@@ -191,6 +203,79 @@ disks_of_kind()
 		done
 	done
 	return 0
+}
+
+# ---------------------------------------------------------------- the HBA
+# What each controller model the VMs use reports, in this one place.  The
+# model is $MPT_HBA (the manifest's; vm/run.sh --hba), mptsas1068 when
+# unset.
+
+# mpt_hba_fact FACT - print FACT of the HBA in use:
+#   pci_device  its PCI device id
+#   product     version_product: mptbase's mpt_get_product_name() for that
+#               device id and PCI revision (mptmq_main.c keeps the table)
+#   product_id  IOCFacts ProductID
+#   reference   the in-kernel driver for it (mptsas or mptspi)
+mpt_hba_fact()
+{
+	case ${MPT_HBA:-mptsas1068}:$1 in
+	# QEMU hw/scsi/mptsas.c (research/qemu-mptsas.md): mptsas1068_class_init
+	# device PCI_DEVICE_ID_LSI_SAS1068 0x0054, revision 0 -> "LSISAS1068
+	# A0"; IOCFacts ProductID MPTSAS1068_PRODUCT_ID 0x2102 (SAS | initiator
+	# | 1068 family).
+	mptsas1068:pci_device) echo 0x0054 ;;
+	mptsas1068:product) echo "LSISAS1068 A0" ;;
+	mptsas1068:product_id) echo 0x2102 ;;
+	mptsas1068:reference) echo mptsas ;;
+	# The test QEMU's lsi53c1030 (selftests/qemu/patches/0002-*.patch,
+	# hw/scsi/mptmq-spi.c): lsi53c1030_class_init device 0x0030, revision
+	# 08h -> "LSI53C1030 C0"; mptmq_spi_ioc_facts ProductID 0x0104 (SCSI |
+	# initiator | 1030 C0 family).
+	lsi53c1030:pci_device) echo 0x0030 ;;
+	lsi53c1030:product) echo "LSI53C1030 C0" ;;
+	lsi53c1030:product_id) echo 0x0104 ;;
+	lsi53c1030:reference) echo mptspi ;;
+	*)
+		echo "mpt_hba_fact: no $1 for HBA '${MPT_HBA:-}'" >&2
+		return 1
+		;;
+	esac
+}
+
+# mpt_ref_loaded_unbound - the reference driver's module is loaded but
+# drives no controller and no SCSI host: what mptspi leaves behind once it
+# has written an Ultra320 Device page 1.  mptspi_write_spi_device_pg1()
+# takes a device reference with scsi_device_lookup_by_target() for
+# period 8 (IDP on U320) and never puts it, so the module's refcount never
+# drops back (closing notes of issue 9; test_lifecycle skips mptspi for
+# it).  Prints the refcount.
+mpt_ref_loaded_unbound()
+{
+	local ref h
+	ref=$(mpt_hba_fact reference) || return 1
+	[[ -d /sys/module/$ref ]] || return 1
+	compgen -G "/sys/bus/pci/drivers/$ref/0000:*" >/dev/null && return 1
+	for h in /sys/class/scsi_host/host*/proc_name; do
+		[[ -e $h && $(<"$h") == "$ref" ]] && return 1
+	done
+	echo "$ref: refcnt $(</sys/module/"$ref"/refcnt), no controller, no host"
+}
+
+# mpt_ref_unload - unload the reference driver and the Fusion modules under
+# it.  Status 0 when they are gone, 4 (KSFT_SKIP) with the reason when only
+# the known mptspi leak (mpt_ref_loaded_unbound) keeps its module, 1
+# otherwise.
+mpt_ref_unload()
+{
+	local ref out
+	ref=$(mpt_hba_fact reference) || return 1
+	out=$(modprobe -r "$ref" mptscsih mptbase 2>&1) && return 0
+	echo "$out"
+	if [[ $ref == mptspi ]] && out=$(mpt_ref_loaded_unbound); then
+		echo "known reference failure: $out; mptspi_write_spi_device_pg1 leaks a device (module) reference per Ultra320 Device page 1 write, so mptspi cannot be unloaded"
+		return "$KSFT_SKIP"
+	fi
+	return 1
 }
 
 # ---------------------------------------------------------------- binding
@@ -214,20 +299,36 @@ bind_tool()
 }
 
 # as_driver DRIVER CMD [ARG...] - run CMD with lib.sh's topology helpers
-# looking at DRIVER's host and target numbering.
+# looking at DRIVER's host and target numbering (on SAS mptsas and mptmq
+# number targets in discovery order, on the lsi53c1030 mptspi and mptmq
+# by scsi-id: mpt_load_manifest).
 as_driver()
 {
 	local MPT_DRIVER=$1 MPT_TARGET_MAP=rank
+	[[ ${MPT_HBA:-} == lsi53c1030 ]] && MPT_TARGET_MAP=id
 	shift
 	"$@"
 }
 
-# pci_driver - the controller's current driver, or "-".
+# pci_driver [DEV] - the current driver of DEV (default $PCI_DEV), or "-".
 pci_driver()
 {
 	local l
-	l=$(readlink "$PCI_DEV/driver") || { echo -; return; }
+	l=$(readlink "${1:-$PCI_DEV}/driver") || { echo -; return; }
 	echo "${l##*/}"
+}
+
+# pci_all_bound DRIVER - every function of the HBA ($PCI_DEVS, the array
+# mpt_pci_devs filled; a two-function 53C1030 is one chip and moves as
+# one) is bound to DRIVER ("-": to none); prints each one's driver.
+pci_all_bound()
+{
+	local d rc=0
+	for d in "${PCI_DEVS[@]}"; do
+		echo "${d##*/}: driver $(pci_driver "$d"), expected $1"
+		[[ $(pci_driver "$d") == "$1" ]] || rc=1
+	done
+	return "$rc"
 }
 
 # tracefs_dir - the writable tracefs directory (mounting tracefs when
@@ -245,11 +346,12 @@ tracefs_dir()
 
 # ---------------------------------------------------------------- topology
 
-# mpt_pci_dev - print the sysfs path of the (first) LSI SAS1068 function.
+# mpt_pci_dev - print the sysfs path of the (first) function of the HBA in
+# use (mpt_hba_fact pci_device).
 mpt_pci_dev()
 {
-	local d id=0x0054
-	[[ ${MPT_HBA:-} == lsi53c1030 ]] && id=0x0030
+	local d id
+	id=$(mpt_hba_fact pci_device) || return 1
 	for d in /sys/bus/pci/devices/*; do
 		if [[ $(<"$d/vendor") == 0x1000 && $(<"$d/device") == "$id" ]]; then
 			echo "$d"
@@ -257,6 +359,21 @@ mpt_pci_dev()
 		fi
 	done
 	return 1
+}
+
+# mpt_pci_devs - print the sysfs path of every function of the HBA in use,
+# in PCI order (two on the SPI fixture's 53C1030).
+mpt_pci_devs()
+{
+	local d id n=0
+	id=$(mpt_hba_fact pci_device) || return 1
+	for d in /sys/bus/pci/devices/*; do
+		if [[ $(<"$d/vendor") == 0x1000 && $(<"$d/device") == "$id" ]]; then
+			echo "$d"
+			n=$((n + 1))
+		fi
+	done
+	((n > 0))
 }
 
 # mpt_host [INDEX] - print the SCSI host number of the driver under test

@@ -32,6 +32,8 @@
 # again within 90 s), dmesg (no kernel problem).
 #
 # Rerun alone: selftests/vm/run.sh --driver mptspi --fixture spi spi
+# (--fixture spisuite: the same lsi53c1030 with the suite's disks beside;
+# only the disks with DISK_<name>_SPI are checked)
 
 set -uo pipefail
 DIR=$(cd "$(dirname "$0")" && pwd)
@@ -67,7 +69,7 @@ dv()
 	# One read of the log: "dmesg | grep -q" fails under pipefail when
 	# grep quits before dmesg has written everything (SIGPIPE).
 	log=$(dmesg)
-	for d in "${MPT_DISKS[@]}"; do
+	for d in "${SPI_DISKS[@]}"; do
 		t=$(spi_target_dir "$d") || return 1
 		t=${t##*/}
 		if grep -q "$t: Ending Domain Validation" <<<"$log"; then
@@ -175,12 +177,15 @@ mpt_load_manifest
 [[ ${MPT_HBA:-} == lsi53c1030 ]] || ktap_skip_all "needs --fixture spi (the lsi53c1030 of the test QEMU)"
 ktap_print_header
 [[ -e ${MPT_RUNDIR:-}/qmp.sock ]] || ktap_skip_all "no QMP socket (run through selftests/vm/run.sh --fixture spi)"
-ktap_set_plan $((${#MPT_DISKS[@]} + 7))
+# The disks with an SPI expectation (with --fixture spisuite the suite's
+# disks are there too; they are not checked here).
+mapfile -t SPI_DISKS < <(mpt_spi_disks)
+ktap_set_plan $((${#SPI_DISKS[@]} + 7))
 dmesg_mark
 mpt_require_driver
 ktap_check bound bound
 ktap_check dv dv
-for d in "${MPT_DISKS[@]}"; do
+for d in "${SPI_DISKS[@]}"; do
 	ktap_check "${d}_agreement" agreement "$d"
 done
 ktap_check fallback fallback

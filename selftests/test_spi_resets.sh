@@ -5,17 +5,27 @@
 # on the test QEMU's lsi53c1030 (--fixture spi, vm/vmlib.sh vm_spi_disks:
 # f0..f4 on function 0, g0 on function 1; the model forgets every SCSI
 # Device page 1 at an IOC reset and answers Device page 0 with "async
-# narrow" until the driver writes page 1 again; a diagnostic reset of one
-# function resets both).  Subtests:
+# narrow" until the driver writes page 1 again, and so does a SCSI bus
+# reset (RESET_BUS): every target of that bus is async narrow after it, as
+# on a real bus; a diagnostic reset of one function resets both).  With
+# --fixture spisuite the suite's disks are on function 0 too; only the
+# disks with an SPI expectation (lib.sh mpt_spi_disks) are compared.
+# Subtests:
 #   period_write  writing 12.5 to f0's period renegotiates (Device page 1
 #                 written: page 0, which the attribute shows, says 12.5 ns)
 #                 and the disk still reads; 6.25 again afterwards
-#   resets        under fio write+verify on f0 and g0: a bus reset
-#                 (sg_reset -b), a host reset (sg_reset -H) of function 0 and,
-#                 mptmq only, an IOC reset through debugfs ioc_reset; after
-#                 each, every target's agreement on both functions (width
-#                 period offset dt iu qas) is what it was before, and fio
-#                 verified every round
+#   host_reset, ioc_reset, bus_reset
+#                 under fio write+verify on f0 and g0, one after the other:
+#                 a host reset (sg_reset -H) of function 0, mptmq only an
+#                 IOC reset through debugfs ioc_reset, then a bus reset
+#                 (sg_reset -b) of function 0's bus; after each, every
+#                 target's agreement on both functions (width period offset
+#                 dt iu qas) is what it was before.  The bus reset is last:
+#                 the reference mptspi does not renegotiate after one
+#                 (below), and reading the attributes then leaves its
+#                 cached values at async, which its next renegotiation
+#                 would write
+#   resets_fio    fio verified every round through those three resets
 #   chip_reset    fio write+verify on f0 and g0 while function 0's IOC is
 #                 put into FAULT (QMP x-fault, as test_spi's chip_reset): the
 #                 driver's diagnostic reset resets the whole chip; every fio
@@ -24,9 +34,12 @@
 #                 again by mptmq (error_counters/reset_partner +1, no timeout
 #                 and no fault reset of its own)
 #   dmesg         no kernel problem
-# QEMU: the test build only.  The reference mptspi runs period_write and
-# resets (the IOC reset through debugfs is mptmq's only); its chip_reset is
-# a known reference failure, skipped: the subtest passes, but under fio
+# QEMU: the test build only.  The reference mptspi runs period_write,
+# host_reset, bus_reset and resets_fio (the IOC reset through debugfs is
+# mptmq's only).  Known reference failures, skipped with the reason:
+# bus_reset, as mptscsih_bus_reset writes no Device page 1 after the reset
+# (mptspi_dv_renegotiate runs after IOC resets and resume only), so its
+# targets stay async narrow; chip_reset: the subtest passes, but under fio
 # mptscsih's recovery sends a message unit reset to the FAULTed IOC, which
 # the test QEMU's strict check (fault-halted) reports, failing the run.
 #
@@ -57,7 +70,7 @@ attr()
 agreements()
 {
 	local d dir a line
-	for d in "${MPT_DISKS[@]}"; do
+	for d in $(mpt_spi_disks); do
 		dir=$(spi_dir "$d") || return 1
 		line=$d
 		for a in width period offset dt iu qas; do
@@ -93,7 +106,7 @@ period_write()
 	echo 6.25 >"$dir/period" || return 1
 	echo "wrote 6.25: period $(attr "$dir" period)"
 	[[ $(attr "$dir" period) == 6.25 ]] || rc=1
-	return $rc
+	return "$rc"
 }
 
 # reset_and_wait CMD... - run one reset; give the driver time to recover.
@@ -108,29 +121,27 @@ reset_and_wait()
 	sleep 2
 }
 
-resets()
+# reset_same WHAT CMD... - one reset (reset_and_wait CMD); then every
+# agreement is $BEFORE.
+reset_same()
 {
-	local before sg dbg rc=0
-	sg=$(disk_sg f0) || return 1
-	before=$(agreements)
-	echo "$before" | sed 's/^/  /'
-	fio_loop_start spi "$(disk_block f0)" "$(disk_block g0)"
-	sleep 3
-	reset_and_wait sg_reset -b "$sg"
-	same_as "$before" "a bus reset" || rc=1
-	reset_and_wait sg_reset -H "$sg"
-	same_as "$before" "a host reset" || rc=1
-	if [[ $MPT_DRIVER == mptmq ]]; then
-		dbg=/sys/kernel/debug/mptmq/$(basename "$(mpt_pci_dev)")
-		reset_and_wait sh -c "echo 1 >$dbg/ioc_reset"
-		same_as "$before" "an IOC reset (debugfs ioc_reset)" || rc=1
-	fi
+	local what=$1
+	shift
+	reset_and_wait "$@" || return 1
+	same_as "$BEFORE" "$what"
+}
+
+# resets_fio - stop the fio loop the resets ran under: every round
+# verified, and the driver could read Device page 0 throughout.
+resets_fio()
+{
+	local rc=0
 	fio_loop_stop spi || rc=1
 	if dmesg | grep -q 'cannot read SCSI Device page 0'; then
-		echo "mptmq could not read Device page 0: the values above may be stale"
+		echo "mptmq could not read Device page 0: the values compared may be stale"
 		rc=1
 	fi
-	return $rc
+	return "$rc"
 }
 
 # fn1 NAME - error counter NAME of function 1's host.
@@ -166,17 +177,31 @@ chip_reset()
 			{ echo "function 1 timed out or faulted: it was not quiesced"; rc=1; }
 	fi
 	same_as "$before" "the chip reset" || rc=1
-	return $rc
+	return "$rc"
 }
 
 mpt_load_manifest
 [[ ${MPT_HBA:-} == lsi53c1030 ]] || ktap_skip_all "needs --fixture spi (the lsi53c1030 of the test QEMU)"
 ktap_print_header
-ktap_set_plan 4
+ktap_set_plan 7
 dmesg_mark
 mpt_require_driver
 ktap_check period_write period_write
-ktap_check resets resets
+SG0=$(disk_sg f0) || ktap_exit_fail_msg "no sg node of f0"
+BEFORE=$(agreements)
+ktap_print_msg "agreements before the resets:" "$BEFORE"
+fio_loop_start spi "$(disk_block f0)" "$(disk_block g0)"
+sleep 3
+ktap_check host_reset reset_same "a host reset" sg_reset -H "$SG0"
+if [[ $MPT_DRIVER == mptmq ]]; then
+	ktap_check ioc_reset reset_same "an IOC reset (debugfs ioc_reset)" \
+		sh -c "echo 1 >/sys/kernel/debug/mptmq/$(basename "$(mpt_pci_dev)")/ioc_reset"
+else
+	ktap_test_skip ioc_reset "debugfs ioc_reset is mptmq's"
+fi
+check_or_known_ref bus_reset "mptscsih_bus_reset writes no Device page 1 after RESET_BUS (mptspi_dv_renegotiate runs after IOC resets and resume only): its targets stay async narrow" \
+	reset_same "a bus reset" sg_reset -b "$SG0"
+ktap_check resets_fio resets_fio
 if [[ $MPT_DRIVER != mptmq ]]; then
 	# Seen in out/vm/spidrv-612-mptspi-spi: the subtest passes, but with
 	# fio running the FAULT times commands out and mptscsih's reset sends

@@ -6,7 +6,8 @@
 # (one line; limits and counters one file each under queue_limits/ and
 # error_counters/) and reads back what QEMU's mptsas1068 reports (IOCFacts,
 # Manufacturing page 0; the values of the research notes on QEMU 7.2,
-# qemu-mptsas.md sections 4 and 7.2), the limits agree with the SCSI
+# qemu-mptsas.md sections 4 and 7.2), or the test QEMU's lsi53c1030 where
+# it differs (version_product and product_id: lib.sh mpt_hba_fact), the limits agree with the SCSI
 # midlayer's own attributes, the multi-value dumps are in debugfs, and
 # modinfo shows the description, version, one alias per supported PCI ID
 # and the msi parameter with its default.  The mptscsih names (version_*,
@@ -20,7 +21,6 @@ set -uo pipefail
 QEMU_FW=01.50.146.00		# FWVersion 0x01329200
 QEMU_BIOS=00.00.01.00		# IO Unit page 2 BiosVersion 0x00000100, "%02x" each byte
 QEMU_MPI=105			# MsgVersion 0x0105, mptscsih's "%03x"
-QEMU_PRODUCT_NAME="LSISAS1068 A0"	# device 0x0054 revision 0 (mptbase's name)
 QEMU_NVDATA=00h			# SAS IO Unit page 0 NvdataVersion*: 0, "%02xh"
 QEMU_DELAY=00			# SAS IO Unit page 1 missing delays: 0, "%02d"
 QEMU_BOARD="QEMU MPT Fusion"
@@ -28,7 +28,6 @@ QEMU_CHIP="QEMU MPT Fusion"	# ChipName
 QEMU_CHIP_REV=2.5		# ChipRevision
 QEMU_ASSEMBLY=QEMU
 QEMU_TRACER=0000111122223333
-QEMU_PRODUCT=0x2102		# SAS | initiator | 1068 family
 QEMU_CREDITS=128
 QEMU_REPLY_DEPTH=128
 QEMU_FRAME_WORDS=128		# RequestFrameSize in dwords (512 bytes)
@@ -227,7 +226,10 @@ mpt_require_driver
 HOST=$(mpt_host) || ktap_exit_fail_msg "no SCSI host of mptmq"
 SHOST=/sys/class/scsi_host/host$HOST
 KO=${MPTMQ_KO:-mptmq}
-ktap_print_msg "host$HOST, module $KO"
+# The two facts that differ between the HBA models.
+QEMU_PRODUCT_NAME=$(mpt_hba_fact product) && QEMU_PRODUCT=$(mpt_hba_fact product_id) ||
+	ktap_exit_fail_msg "unknown HBA model '${MPT_HBA:-}'"
+ktap_print_msg "host$HOST, module $KO, HBA ${MPT_HBA:-mptsas1068}"
 
 ktap_check version_fw attr_is version_fw "$QEMU_FW"
 ktap_check version_bios attr_is version_bios "$QEMU_BIOS"

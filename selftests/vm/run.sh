@@ -35,12 +35,17 @@
 #                    or spi (the test QEMU's lsi53c1030 with two functions
 #                    and targets of different abilities: vm_spi_disks;
 #                    implies --qemu test)
+#                    or spisuite (both on one lsi53c1030: the spi fixture,
+#                    and the suite's disks at scsi-ids 8-12 of function 0,
+#                    vm_spisuite_disks; one boot runs the whole suite, then
+#                    spi and spi_resets; implies --qemu test)
 #   --name NAME      run directory out/vm/NAME (default <kver>-<driver>-msi<on|off>-bridge<on|off>,
 #                    plus "sas" for --fixture sas and -qemutest on the test build)
 #   --console        also copy the serial console to stdout
 #   TEST...          probe identity data media_error lifecycle (default: all,
 #                    i.e. TEST_PROGS of selftests/Makefile; with --fixture
 #                    sas: sas_names sas_hotplug sas_functions; with --fixture spi:
+#                    spi spi_resets; with --fixture spisuite: all, then
 #                    spi spi_resets)
 #
 # Prints the guest's KTAP, then one summary line per test ("PASS name",
@@ -86,6 +91,8 @@ main()
 			tests=(sas_names sas_hotplug sas_functions)
 		elif [[ $fixture == spi ]]; then
 			tests=(spi spi_resets)
+		elif [[ $fixture == spisuite ]]; then
+			read -ra tests <<<"$(vm_suite_tests) spi spi_resets"
 		else
 			read -ra tests <<<"$(vm_suite_tests)"
 		fi
@@ -97,7 +104,7 @@ main()
 	fi
 	# The SPI fixture is the test build's lsi53c1030 (set before the run
 	# name is made); its reference is mptspi.
-	if [[ $fixture == spi ]]; then
+	if [[ $fixture == spi || $fixture == spisuite ]]; then
 		VM_QEMU="test"
 		: "${VM_DRIVER:=mptspi}"
 	fi
@@ -134,6 +141,10 @@ main()
 		;;
 	spi)
 		vm_spi_disks
+		vm_qmp_watch_start
+		;;
+	spisuite)
+		vm_spisuite_disks
 		vm_qmp_watch_start
 		;;
 	*) echo "unknown fixture $fixture" >&2; usage ;;

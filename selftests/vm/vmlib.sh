@@ -653,19 +653,20 @@ vm_suite_tests()
 		sed -E 's/test_([a-z_]+)\.sh/\1/g'
 }
 
-# vm_suite_disks - the disk fixture the selftests read from the manifest:
-# scsi-ids 0-4 in a row (so "rank" and "id" target numbering agree).
-# VM_DISK_OPTS_<name>, when set, adds vm_add_disk options to disk <name>
-# (e.g. VM_DISK_OPTS_d1="drive=throttling.bps-total=65536").
+# vm_suite_disks [BASE] - the disk fixture the selftests read from the
+# manifest: scsi-ids BASE..BASE+4 in a row (default 0, so "rank" and "id"
+# target numbering agree).  VM_DISK_OPTS_<name>, when set, adds vm_add_disk
+# options to disk <name> (e.g. VM_DISK_OPTS_d1="drive=throttling.bps-total=65536").
 vm_suite_disks()
 {
-	vm_suite_disk d0 raw 0 0 64M		# read-only content checks
-	vm_suite_disk d1 raw 1 0 64M		# scratch: patterns and fio
+	local b=${1:-0}
+	vm_suite_disk d0 raw "$b" 0 64M			# read-only content checks
+	vm_suite_disk d1 raw $((b + 1)) 0 64M		# scratch: patterns and fio
 	vm_disk_pattern d1 2048
 	vm_manifest MPT_SCRATCH_DISK=d1
-	vm_suite_disk d2 raw 2 1 16M		# a LUN-1-only target
-	vm_suite_disk dn null 3 0 256M		# null-co, no backing file
-	vm_suite_disk db blkdebug 4 0 16M	# read errors at fixed sectors
+	vm_suite_disk d2 raw $((b + 2)) 1 16M		# a LUN-1-only target
+	vm_suite_disk dn null $((b + 3)) 0 256M		# null-co, no backing file
+	vm_suite_disk db blkdebug $((b + 4)) 0 16M	# read errors at fixed sectors
 }
 
 # vm_sas_disks - the SAS naming fixture (selftests/test_sas_names.sh): gaps
@@ -701,6 +702,18 @@ vm_spi_disks()
 	vm_manifest "DISK_f0_SPI=1 6.25 127 1 1 1" "DISK_f1_SPI=- 25 127 - - -" \
 		    "DISK_f2_SPI=1 50 127 - - -" "DISK_f3_SPI=1 - - - - -" \
 		    "DISK_f4_SPI=1 25 127 1 - -" "DISK_g0_SPI=1 6.25 127 1 1 1"
+}
+
+# vm_spisuite_disks - the SPI fixture (vm_spi_disks) and the suite's disks
+# (vm_suite_disks) on one lsi53c1030, so that one VM runs the whole suite
+# and then test_spi and test_spi_resets: the suite's disks at scsi-ids 8-12
+# of function 0 (above the initiator's id 7; on the lsi53c1030 a target is
+# its scsi-id), Ultra320 targets (no x-spi-target property) without a
+# DISK_<name>_SPI, so the SPI tests leave them out (lib.sh mpt_spi_disks).
+vm_spisuite_disks()
+{
+	vm_spi_disks
+	vm_suite_disks 8
 }
 
 # vm_suite_disk NAME ARG... - vm_add_disk plus $VM_DISK_OPTS_<NAME>.
