@@ -36,16 +36,19 @@
 #                        vm/run.sh --qemu) or fixture (suite, or sas: the SAS naming and
 #                        hot-plug tests on their own disks, or spi: test_spi
 #                        and test_spi_resets on the test QEMU's two-function
-#                        lsi53c1030).  Default
+#                        lsi53c1030, or spisuite: the whole suite and then
+#                        those two on that lsi53c1030 with the suite's disks
+#                        beside, one boot).  Default
 #                        "6.1:mptmq:msi=off 6.12:mptmq:msi=on
 #                        6.12:mptsas:msi=on 6.1:mptmq:fixture=sas
 #                        6.12:mptsas:fixture=sas
 #                        6.12:mptmq:fixture=sas,qemu=test (SAS events,
 #                        phy resets answered)
-#                        6.12:mptspi:msi=off,qemu=test,fixture=spi
-#                        6.12:mptmq:msi=off,qemu=test,fixture=spi
-#                        6.1:mptmq:msi=off,qemu=test,fixture=spi (test_spi
+#                        6.12:mptspi:msi=off,qemu=test,fixture=spi (test_spi
 #                        and test_spi_resets on the lsi53c1030)
+#                        6.12:mptmq:msi=off,qemu=test,fixture=spisuite
+#                        6.1:mptmq:msi=off,qemu=test,fixture=spisuite (the
+#                        parallel-bus suite and the SPI tests, one VM each)
 #                        sid:mptmq:msi=on sid:mptsas:msi=on" (the reference keeps the tests
 #                        honest: every test must pass with it too, or skip
 #                        where it checks mptmq-only features); empty: no VMs

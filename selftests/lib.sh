@@ -497,6 +497,9 @@ load_driver()
 	mptspi)
 		modprobe mptbase mpt_msi_enable_spi="$msi" &&
 			modprobe mptspi || return 1
+		# mptspi kept loaded by its known leak (mpt_ref_unload) is
+		# not probed again by modprobe: probe what is unbound.
+		mpt_probe_unbound
 		;;
 	mptmq)
 		[[ -r ${MPTMQ_KO:-} ]] || {
@@ -518,6 +521,17 @@ load_driver()
 		echo "not every disk of the manifest appeared within 60 s"
 		return 1
 	}
+}
+
+# mpt_probe_unbound - ask the PCI core to probe every function of the HBA
+# that has no driver (drivers_probe).
+mpt_probe_unbound()
+{
+	local d
+	for d in $(mpt_pci_devs); do
+		[[ -e $d/driver ]] || echo "${d##*/}" >/sys/bus/pci/drivers_probe 2>/dev/null
+	done
+	return 0
 }
 
 # unload_driver - remove the driver under test (and, for mptsas, the

@@ -69,13 +69,17 @@ disk_listed()
 	fi
 }
 
-# no_extra_devices - the host has exactly the manifest's disks.
+# no_extra_devices - the driver's hosts (one per HBA function) have
+# exactly the manifest's disks.
 no_extra_devices()
 {
-	local n host
+	local n=0 host i=0
 	host=$(mpt_host) || return 1
-	n=$(find /sys/class/scsi_device -maxdepth 1 -name "$host:*" | wc -l)
-	echo "$n SCSI devices on host $host, ${#MPT_DISKS[@]} expected"
+	while host=$(mpt_host "$i"); do
+		n=$((n + $(find /sys/class/scsi_device -maxdepth 1 -name "$host:*" | wc -l)))
+		i=$((i + 1))
+	done
+	echo "$n SCSI devices on $i host(s) of $MPT_DRIVER, ${#MPT_DISKS[@]} expected"
 	((n == ${#MPT_DISKS[@]}))
 }
 

@@ -26,14 +26,15 @@ sdev_dir()
 # make_untagged NAME - rescan disk NAME with BLIST_NOTQ as the default flags.
 make_untagged()
 {
-	local dir old ctl rc=0
+	local dir old ctl hctl rc=0
 	[[ -w $FLAGS ]] || { echo "no writable $FLAGS"; return 1; }
 	old=$(<"$FLAGS")
 	dir=$(sdev_dir "$1")
 	echo $((old | BLIST_NOTQ)) >"$FLAGS" || return 1
 	echo 1 >"$dir/delete" || rc=1
 	ctl=$(disk_ctl "$1")
-	echo "${ctl//:/ }" >"/sys/class/scsi_host/host$(mpt_host)/scan" || rc=1
+	hctl=$(disk_hctl "$1") || rc=1
+	echo "${ctl//:/ }" >"/sys/class/scsi_host/host${hctl%%:*}/scan" || rc=1
 	echo "$old" >"$FLAGS"
 	((rc == 0)) || return 1
 	wait_for 30 test -e "$(sdev_dir "$1")/queue_type" || { echo "$1 did not come back"; return 1; }

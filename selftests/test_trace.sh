@@ -158,8 +158,10 @@ mpt_load_manifest
 ktap_print_header
 ktap_set_plan 7
 mpt_require_driver
-HOST=$(mpt_host) || ktap_exit_fail_msg "no SCSI host of mptmq"
 DISK=${MPT_SCRATCH_DISK:-${MPT_DISKS[0]}}
+# The host of that disk (on a two-function HBA it may be the second).
+HOST=$(disk_hctl "$DISK") || ktap_exit_fail_msg "no SCSI host of mptmq for disk $DISK"
+HOST=${HOST%%:*}
 BLK=$(disk_block "$DISK") || ktap_exit_fail_msg "no block device for disk $DISK"
 TARGET=$(disk_get "$DISK" TARGET)
 LUN=$(disk_get "$DISK" LUN)

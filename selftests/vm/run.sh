@@ -36,7 +36,7 @@
 #                    and targets of different abilities: vm_spi_disks;
 #                    implies --qemu test)
 #                    or spisuite (both on one lsi53c1030: the spi fixture,
-#                    and the suite's disks at scsi-ids 8-12 of function 0,
+#                    and the suite's disks at scsi-ids 1-5 of function 1,
 #                    vm_spisuite_disks; one boot runs the whole suite, then
 #                    spi and spi_resets; implies --qemu test)
 #   --name NAME      run directory out/vm/NAME (default <kver>-<driver>-msi<on|off>-bridge<on|off>,
