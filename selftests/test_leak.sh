@@ -56,6 +56,9 @@ growth()
 }
 
 mpt_load_manifest
+# Unload/reload cycles: the reference mptspi cannot be unloaded (lib.sh
+# MPT_SPI_LEAK_WHY; seen: "modprobe: FATAL: Module mptspi is in use.").
+[[ $MPT_DRIVER == mptspi ]] && ktap_skip_all "reference mptspi known to fail: $MPT_SPI_LEAK_WHY"
 ktap_print_header
 ktap_set_plan 2
 mpt_require_driver

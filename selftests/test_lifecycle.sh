@@ -50,13 +50,8 @@ cycle()
 }
 
 mpt_load_manifest
-# The reference mptspi on an Ultra320 target cannot be unloaded: its
-# mptspi_write_spi_device_pg1 takes a device (and module) reference with
-# scsi_device_lookup_by_target() whenever the requested period is 8 and
-# never puts it (selftests/qemu/NOTES.md).
-if [[ $MPT_DRIVER == mptspi ]]; then
-	ktap_skip_all "reference mptspi known to fail: mptspi_write_spi_device_pg1 leaks a module reference per U320 Device page 1 write, so it cannot be unloaded"
-fi
+# The reference mptspi cannot be unloaded (lib.sh MPT_SPI_LEAK_WHY).
+[[ $MPT_DRIVER == mptspi ]] && ktap_skip_all "reference mptspi known to fail: $MPT_SPI_LEAK_WHY"
 ktap_print_header
 ktap_set_plan "$CYCLES"
 mpt_require_driver
