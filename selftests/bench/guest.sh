@@ -29,6 +29,9 @@
 #   BENCH_COUNT_ROUNDS, BENCH_COUNT_RAMP, BENCH_COUNT_WINDOW   (count mode:
 #                  rounds, seconds from the first completion to the sample
 #                  window, window length; guest seconds)
+#   BENCH_TBPROF   1: tbprof.so is loaded (count mode: snapshots around each
+#                  sample window, the idle-free count; /proc/kallsyms to
+#                  $BENCH_OUT/kallsyms)
 #   BENCH_MSI      1|0: MSI for both LSI drivers (mptmq msi=, mptbase
 #                  mpt_msi_enable_sas=)
 #   BENCH_SWAP     1: bind mptmq to the second LSI function instead of the first
@@ -51,6 +54,7 @@ count_rounds=${BENCH_COUNT_ROUNDS:-3}
 count_ramp=${BENCH_COUNT_RAMP:-0.5}
 count_window=${BENCH_COUNT_WINDOW:-1}
 msi=${BENCH_MSI:-1}
+tbprof=${BENCH_TBPROF:-0}
 
 DRIVERS=(mptmq mptsas virtio_scsi)
 # the floor: no device, no DMA, completion in the submitting context
@@ -362,7 +366,7 @@ sample_window()
 # per-I/O CPU cost (under icount: guest instructions per I/O).
 run_count()
 {
-	local round=$1 test=$2 rw=$3 bs=$4 qd=$5 drv=$6 phase=$7 dev f pid bsb steady=0
+	local round=$1 test=$2 rw=$3 bs=$4 qd=$5 drv=$6 phase=$7 dev f pid bsb steady=0 snapname
 	local -a W0 W1
 	dev=${DEV[$drv]}
 	f=$out/fio/count$round-$test-$drv.json
@@ -377,7 +381,14 @@ run_count()
 	pid=$!
 	wait_io_start "$dev" "$pid"
 	snooze "$count_ramp"
-	sample_window "$drv"
+	# the idle-free count: tbprof.so's per-block counts around the window
+	snapname=""
+	if ((tbprof)) && tb_snap "tb-$round-$test-$drv.start"; then
+		sample_window "$drv"
+		tb_snap "tb-$round-$test-$drv.end" && snapname=tb-$round-$test-$drv
+	else
+		sample_window "$drv"
+	fi
 	kill -0 "$pid" 2>/dev/null && steady=1
 	wait "$pid" || die "fio failed: $drv $test (count round $round)"
 	marker "$drv" $((0x1000 + phase * 16 + 4))
@@ -386,7 +397,8 @@ run_count()
 	record mode=count round="$round" phase="$phase" test="$test" driver="$drv" \
 	       fio="${f#"$out"/}" pci="${PCI[$drv]}" bs="$bsb" steady="$steady" \
 	       irqs=$((W1[1] - W0[1])) sectors=$((W1[2] - W0[2])) phase_us=$((W1[3] - W0[3])) \
-	       busy_ns="$W_BUSY" window_ns="$W_CLOCK" wsectors="$W_SECTORS" wirqs="$W_IRQS"
+	       busy_ns="$W_BUSY" window_ns="$W_CLOCK" wsectors="$W_SECTORS" wirqs="$W_IRQS" \
+	       snap="$snapname"
 }
 
 # tb_snap NAME - ask bench/tbprof.so (the QEMU plugin counting guest
@@ -467,6 +479,11 @@ timed)
 	done
 	;;
 count)
+	if ((tbprof)); then
+		# the plugin's addresses -> symbols, for the idle-free count
+		echo 0 >/proc/sys/kernel/kptr_restrict
+		cat /proc/kallsyms >"$out/kallsyms" || die "cannot read /proc/kallsyms"
+	fi
 	# warm up: fio's first start loads it over 9p, page faults, ...
 	for drv in "${DRIVERS[@]}"; do
 		fio --name=warmup --filename="/dev/${DEV[$drv]}" --direct=1 --ioengine=libaio \
