@@ -338,9 +338,15 @@ run_timed()
 	       window_us=$((B[3] - A[3]))
 }
 
-# sample_window DRIVER - the steady-state sample of the count and profile
-# passes: busy guest time, completions and interrupts over count_window
-# guest seconds.  Sets W_BUSY, W_CLOCK (ns), W_SECTORS, W_IRQS.
+# sample_window DRIVER [TBNAME] - the steady-state sample of the count and
+# profile passes: busy guest time, completions and interrupts over
+# count_window guest seconds.  Sets W_BUSY, W_CLOCK (ns), W_SECTORS, W_IRQS.
+# With TBNAME, tbprof.so snapshots TBNAME.start and TBNAME.end are taken
+# inside, after the first and before the last reads of /proc: the plugin's
+# stretch holds fio, the snapshot waits and the sleep, none of the
+# sampler's /proc/timer_list printing (which alone was ~100 instructions
+# per I/O, more per I/O the fewer I/Os the window had).  W_TB is 1 if both
+# snapshots were written.
 sample_window()
 {
 	local b0 c0
@@ -349,7 +355,13 @@ sample_window()
 	b0=$BUSY_NS c0=$CLOCK_NS
 	snap "$1"
 	A=("${SNAP[@]}")
-	snooze "$count_window"
+	W_TB=0
+	if [[ -n ${2:-} ]] && tb_snap "$2.start"; then
+		snooze "$count_window"
+		tb_snap "$2.end" && W_TB=1
+	else
+		snooze "$count_window"
+	fi
 	snap "$1"
 	busy_ns
 	W_BUSY=$((BUSY_NS - b0)) W_CLOCK=$((CLOCK_NS - c0))
@@ -381,11 +393,11 @@ run_count()
 	pid=$!
 	wait_io_start "$dev" "$pid"
 	snooze "$count_ramp"
-	# the idle-free count: tbprof.so's per-block counts around the window
+	# the idle-free count: tbprof.so's per-block counts inside the window
 	snapname=""
-	if ((tbprof)) && tb_snap "tb-$round-$test-$drv.start"; then
-		sample_window "$drv"
-		tb_snap "tb-$round-$test-$drv.end" && snapname=tb-$round-$test-$drv
+	if ((tbprof)); then
+		sample_window "$drv" "tb-$round-$test-$drv"
+		((W_TB)) && snapname=tb-$round-$test-$drv
 	else
 		sample_window "$drv"
 	fi
@@ -407,8 +419,9 @@ run_count()
 tb_snap()
 {
 	local i
-	echo "$1" >"$out/tbprof-req.tmp"
-	mv "$out/tbprof-req.tmp" "$out/tbprof-req"
+	# no mv (a fork and exec inside the measured stretch): the plugin
+	# takes the request only once its line is complete
+	echo "$1" >"$out/tbprof-req"
 	for ((i = 0; i < 6000; i++)); do
 		[[ -e $out/$1 ]] && return 0
 		snooze 0.01
@@ -434,9 +447,8 @@ run_profile()
 	pid=$!
 	wait_io_start "$dev" "$pid"
 	snooze "$count_ramp"
-	tb_snap "$name.start" || return 0
-	sample_window "$drv"
-	tb_snap "$name.end" || return 0
+	sample_window "$drv" "$name"
+	((W_TB)) || return 0
 	kill -0 "$pid" 2>/dev/null && steady=1
 	wait "$pid" || die "fio failed: $drv $test (profile round $round)"
 	record mode=profile round="$round" test="$test" driver="$drv" \
