@@ -244,6 +244,28 @@ mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scm
 }
 
 /**
+ * mptmq_init_cmd_priv() - clear a command's private data, once
+ * @shost: the host
+ * @cmd: a command of the host's tag set, just allocated
+ *
+ * With this callback set, scsi_queue_rq() no longer clears the private
+ * data before every command (drivers/scsi/scsi_lib.c: only "if the LLD
+ * does not supply a function to initialize that data"), a memset() call
+ * per I/O (~20 instructions, bench tbprof count).  Nothing needs it:
+ * data_length is written by every queuecommand, tm_gen on every post and
+ * read only while %MPTMQ_CMD_INFLIGHT is set, and that bit is clear
+ * whenever the midlayer owns the command (exactly-once rule, mptmq.h).
+ *
+ * Locks: none.  Calling context: process (tag set allocation).
+ * Return: 0.
+ */
+int mptmq_init_cmd_priv(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
+{
+	memset(scsi_cmd_priv(cmd), 0, sizeof(struct mptmq_cmd));
+	return 0;
+}
+
+/**
  * mptmq_sdev_configure() - set the queue depth of a new device
  * @sdev: the device
  * @lim: its queue limits (left as the template set them); NULL before 6.14,
