@@ -16,7 +16,10 @@
 #      The count pass also measures a scsi_debug disk (delay=0 fake_rw=1),
 #      the floor, and runs once per MPTMQ_BENCH_IOMMU value ("on off" by
 #      default), so the strict IOMMU's mapping cost and each driver's own
-#      share above the floor (IOMMU off) are lines of their own
+#      share above the floor (IOMMU off) are lines of their own; with
+#      tbprof.so loaded (MPTMQ_BENCH_TBPROF=1, default) the figure is the
+#      idle-free count: instructions per I/O without the idle path and the
+#      scheduler's sleep/wakeup (tbcount.py), busy time beside it as 'raw'
 #   3b. profile pass (MPTMQ_BENCH_PROFILE=1, profile.sh): the count pass's
 #      VM and runs with the QEMU plugin tbprof.so (built here from
 #      tbprof.c) counting guest instructions per translation block; the

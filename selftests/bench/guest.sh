@@ -19,7 +19,9 @@
 #                  The count pass also runs a scsi_debug disk (delay=0
 #                  fake_rw=1: sd + SCSI midlayer + blk-mq + fio with no
 #                  device and no DMA mapping), the floor under every SCSI
-#                  driver's figure.
+#                  driver's figure.  With BENCH_TBPROF=1 each sample
+#                  window also holds two tbprof.so snapshots (tb-*), the
+#                  idle-free count (report.py, tbcount.py).
 #                  profile: the count pass's set-up and runs, each sample
 #                  window bracketed by snapshots of the QEMU plugin
 #                  tbprof.so (guest instructions per translation block) in
