@@ -42,7 +42,7 @@ has()
 for f in bench.sh guest.sh profile.sh dry.sh; do
 	check "bash -n $f" bash -n "$BENCH_DIR/$f"
 done
-for f in report.py profile.py; do
+for f in report.py profile.py tbcount.py; do
 	# compile() only: py_compile would leave __pycache__ in the tree
 	check "python3 parses $f" python3 -c \
 		'import sys; compile(open(sys.argv[1]).read(), sys.argv[1], "exec")' "$BENCH_DIR/$f"
@@ -115,12 +115,20 @@ EOF2
 	done
 }
 
-count_dir "$tmp/con" on
-count_dir "$tmp/coff" off
-check "report.py runs on a synthetic count pass (IOMMU on and off)" \
-	python3 "$BENCH_DIR/report.py" --kver dry --out "$tmp/rep" --count "$tmp/con" \
-	--count-iommu on --count "$tmp/coff" --count-iommu off --commit dry
-txt=$tmp/rep/bench-dry.txt
+# count_report NAME [tb] - synthetic count passes NAME-on and NAME-off
+# (count_dir), report.py on both; txt = its table
+count_report()
+{
+	count_dir "$tmp/$1-on" on "${2:-}"
+	count_dir "$tmp/$1-off" off "${2:-}"
+	check "report.py runs on a synthetic count pass (IOMMU on and off${2:+, tbprof snapshots})" \
+		python3 "$BENCH_DIR/report.py" --kver "$1" --out "$tmp/rep" \
+		--count "$tmp/$1-on" --count-iommu on --count "$tmp/$1-off" --count-iommu off \
+		--commit dry
+	txt=$tmp/rep/bench-$1.txt
+}
+
+count_report dry
 # mptmq: on 15.00, off 12.00, IOMMU cost +3.00, own 2.00 = 67 % of mptsas's 3.00
 check "report: mptmq IOMMU cost +3.00, own 2.00, 67% of mptsas" \
 	has "$txt" '^  rand4k-qd32  mptmq +15\.00 \[1\.0%\] +12\.00 \[1\.0%\] +\+3\.00 +2\.00 +67%'
@@ -132,12 +140,7 @@ check "report: the floor has no own share" \
 # the same with tbprof.so snapshots: the idle-free count is the figure,
 # round 2's idle path (60 instructions per I/O) is left out, busy time is
 # the 'raw' column
-count_dir "$tmp/ton" on tb
-count_dir "$tmp/toff" off tb
-check "report.py runs on a synthetic count pass with tbprof snapshots" \
-	python3 "$BENCH_DIR/report.py" --kver drytb --out "$tmp/rep" --count "$tmp/ton" \
-	--count-iommu on --count "$tmp/toff" --count-iommu off --commit dry
-txt=$tmp/rep/bench-drytb.txt
+count_report drytb tb
 # count table (IOMMU off): mptmq idle-free 12.00 both rounds (spread 0.0 %),
 # raw 12.00 (min), idle+switch median (0 + 60) / 2 = 0.03 kinstr/IO,
 # vs mptsas 13/12 = 1.083
