@@ -103,7 +103,9 @@ def classify(dso, sym, drv):
 
 def analyse(rundir):
     recs = [json.loads(x) for x in open(os.path.join(rundir, "records.jsonl")) if x.strip()]
-    recs = [r for r in recs if r.get("mode") == "profile"]
+    # a count pass's records carry the same snapshots (since the idle-free
+    # count): profile.py runs on either run directory
+    recs = [r for r in recs if r.get("mode") in ("profile", "count") and r.get("snap")]
     addrs, names = load_kallsyms(os.path.join(rundir, "kallsyms"))
     io_va = [a_ for a_, (n, _) in zip(addrs, names) if n == IO_SYMBOL]
     out = {}
