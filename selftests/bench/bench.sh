@@ -16,7 +16,10 @@
 #      The count pass also measures a scsi_debug disk (delay=0 fake_rw=1),
 #      the floor, and runs once per MPTMQ_BENCH_IOMMU value ("on off" by
 #      default), so the strict IOMMU's mapping cost and each driver's own
-#      share above the floor (IOMMU off) are lines of their own
+#      share above the floor (IOMMU off) are lines of their own; with
+#      tbprof.so loaded (MPTMQ_BENCH_TBPROF=1, default) the figure is the
+#      idle-free count: instructions per I/O without the idle path and the
+#      scheduler's sleep/wakeup (tbcount.py), busy time beside it as 'raw'
 #   3b. profile pass (MPTMQ_BENCH_PROFILE=1, profile.sh): the count pass's
 #      VM and runs with the QEMU plugin tbprof.so (built here from
 #      tbprof.c) counting guest instructions per translation block; the
@@ -49,6 +52,8 @@
 #   MPTMQ_BENCH_QEMU_SRC a QEMU source tree for qemu-plugin.h (default: the
 #                        newest /var/cache/mptmq/qemu-src-*, vm/qemu's cache)
 #   MPTMQ_BENCH_SWAP     1: mptmq on the second LSI HBA, mptsas on the first
+#   MPTMQ_BENCH_TBPROF   1: the count pass loads tbprof.so and reports the
+#                        idle-free count (default); 0: busy time only
 #
 # A benchmark reports; it never fails on a timing.  The exit status is
 # non-zero only when a pass could not run (build failure, a driver did not
@@ -74,6 +79,7 @@ IOMMU=${IOMMUS%% *}
 TESTS=${MPTMQ_BENCH_TESTS:-}
 PROFILE=${MPTMQ_BENCH_PROFILE:-0}
 SWAP=${MPTMQ_BENCH_SWAP:-0}
+TBPROF=${MPTMQ_BENCH_TBPROF:-1}
 OUTB=$VM_OUT/bench
 DISK_SIZE=4G
 NTESTS=4
@@ -167,6 +173,7 @@ vm_setup()
 		      BENCH_RUNTIME="$RUNTIME" BENCH_RAMP="$RAMP" BENCH_MSI="$MSI"
 		      BENCH_SWAP="$SWAP" BENCH_COUNT_ROUNDS="$COUNT_ROUNDS"
 		      BENCH_COUNT_WINDOW="$COUNT_WINDOW" BENCH_TESTS="$TESTS"
+		      BENCH_TBPROF="$([[ $mode != timed ]] && ((TBPROF)) && echo 1 || echo 0)"
 		      MPTMQ_KO="$OUTB/build/$kver/drivers/scsi/mptmq/mptmq.ko")
 	if [[ $mode == timed ]]; then
 		VM_ACCEL=tcg
@@ -186,10 +193,9 @@ vm_setup()
 		fi
 		# a 2.5 s (guest) run takes 10-60 s of host time under icount
 		VM_TIMEOUT=$((900 + COUNT_ROUNDS * NTESTS * NDRIVERS * (90 + 30 * ${COUNT_WINDOW%.*})))
-		if [[ $mode == profile ]]; then
-			VM_QEMU_EXTRA+=(-plugin "file=$OUTB/tbprof.so,dir=$VM_RUNDIR")
-			return 0
-		fi
+		# the count pass's idle-free count and the profile: tbprof.so
+		((TBPROF)) && VM_QEMU_EXTRA+=(-plugin "file=$OUTB/tbprof.so,dir=$VM_RUNDIR")
+		[[ $mode == profile ]] && return 0
 		# One -trace takes one enable=; an events file takes a list.
 		printf '%s\n' mptsas_mmio_read mptsas_mmio_write mptsas_diag_read \
 			mptsas_irq_msi mptsas_irq_intx >"$VM_RUNDIR/trace-events"
@@ -231,9 +237,14 @@ report()
 
 mkdir -p "$OUTB"
 status=0
-if ((PROFILE)) && ! build_plugin; then
-	msg "profile pass impossible without the plugin"
-	exit 1
+((PROFILE)) && TBPROF=1
+if ((TBPROF && (PROFILE || COUNT))) && ! build_plugin; then
+	if ((PROFILE)); then
+		msg "profile pass impossible without the plugin"
+		exit 1
+	fi
+	msg "no tbprof.so: the count pass reports busy time only (no idle-free count)"
+	TBPROF=0
 fi
 t_all=$SECONDS
 for series in $KERNELS; do

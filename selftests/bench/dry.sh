@@ -42,7 +42,7 @@ has()
 for f in bench.sh guest.sh profile.sh dry.sh; do
 	check "bash -n $f" bash -n "$BENCH_DIR/$f"
 done
-for f in report.py profile.py; do
+for f in report.py profile.py tbcount.py; do
 	# compile() only: py_compile would leave __pycache__ in the tree
 	check "python3 parses $f" python3 -c \
 		'import sys; compile(open(sys.argv[1]).read(), sys.argv[1], "exec")' "$BENCH_DIR/$f"
@@ -58,14 +58,39 @@ else
 	echo "ok $((++n)) # SKIP tbprof.c: no cached QEMU source (make qemu)"
 fi
 
-# count_dir DIR IOMMU - a count pass with 2 rounds, 4k QD32: per 4096 I/Os
-# in the window the floor costs 10000 instructions per I/O, mptmq 12000
-# (+3000 with the IOMMU), mptsas 13000 (+3000), virtio-scsi 14000 (+4000)
+# tb_snaps DIR NAME K ROUND - tbprof.so snapshots of one window with 1000
+# I/Os (1000 runs of the block at aio_complete_rw, 4 instructions) costing
+# K idle-free instructions each (blk_mq_end_request: 1000 per I/O, the rest
+# user space); in round 2 the vCPU also idled: do_idle 20 and __schedule 40
+# instructions per I/O, which the idle-free count must leave out
+tb_snaps()
+{
+	local d=$1 name=$2 k=$3 r=$4 idle=0 sw=0
+	((r == 2)) && idle=2000 sw=400
+	printf '%s\n' 'ffffffff81200000 4 7' 'ffffffff81100000 1000 7' 'user 100' \
+		>"$d/$name.start"
+	printf '%s\n' 'ffffffff81200000 4 1007' 'ffffffff81100000 1000 1007' \
+		"ffffffff81100810 10 $idle" "ffffffff81300010 100 $sw" \
+		"user $((100 + (k - 1004) * 1000))" >"$d/$name.end"
+}
+
+# count_dir DIR IOMMU [tb] - a count pass with 2 rounds, 4k QD32: per 4096
+# I/Os in the window the floor costs 10000 instructions per I/O, mptmq 12000
+# (+3000 with the IOMMU), mptsas 13000 (+3000), virtio-scsi 14000 (+4000).
+# With "tb", tbprof.so snapshots too (tb_snaps): round 2's busy time is
+# then 1 % higher, its idle-free count is not.
 count_dir()
 {
-	local d=$1 io=$2 r drv k add
+	local d=$1 io=$2 tb=${3:-} r drv k add snap
 	mkdir -p "$d/fio"
 	: >"$d/records.jsonl"
+	[[ -n $tb ]] && cat >"$d/kallsyms" <<'EOF2'
+ffffffff81000000 T _stext
+ffffffff81100000 T blk_mq_end_request
+ffffffff81100800 t do_idle
+ffffffff81200000 t aio_complete_rw
+ffffffff81300000 T __schedule
+EOF2
 	for r in 1 2; do
 		echo "{\"mode\":\"idle\",\"round\":$r,\"busy_ns\":1000,\"window_ns\":1000000000}" \
 			>>"$d/records.jsonl"
@@ -77,20 +102,33 @@ count_dir()
 			scsi_debug) k=10000 add=0 ;;
 			esac
 			[[ $io == on ]] && k=$((k + add))
+			snap=""
+			if [[ -n $tb ]]; then
+				snap=tb-$r-$drv
+				tb_snaps "$d" "$snap" "$k" "$r"
+			fi
 			# round 2 is 1 % more expensive: min = round 1
 			((r == 2)) && k=$((k * 101 / 100))
-			echo "{\"mode\":\"count\",\"round\":$r,\"phase\":1,\"test\":\"rand4k-qd32\",\"driver\":\"$drv\",\"fio\":\"fio/none.json\",\"pci\":\"x\",\"bs\":4096,\"steady\":1,\"irqs\":4000,\"sectors\":65536,\"phase_us\":2000000,\"busy_ns\":$((k * 4096)),\"window_ns\":$((k * 4096 + 1000)),\"wsectors\":32768,\"wirqs\":2000}" \
+			echo "{\"mode\":\"count\",\"round\":$r,\"phase\":1,\"test\":\"rand4k-qd32\",\"driver\":\"$drv\",\"fio\":\"fio/none.json\",\"pci\":\"x\",\"bs\":4096,\"steady\":1,\"irqs\":4000,\"sectors\":65536,\"phase_us\":2000000,\"busy_ns\":$((k * 4096)),\"window_ns\":$((k * 4096 + 1000)),\"wsectors\":32768,\"wirqs\":2000,\"snap\":\"$snap\"}" \
 				>>"$d/records.jsonl"
 		done
 	done
 }
 
-count_dir "$tmp/con" on
-count_dir "$tmp/coff" off
-check "report.py runs on a synthetic count pass (IOMMU on and off)" \
-	python3 "$BENCH_DIR/report.py" --kver dry --out "$tmp/rep" --count "$tmp/con" \
-	--count-iommu on --count "$tmp/coff" --count-iommu off --commit dry
-txt=$tmp/rep/bench-dry.txt
+# count_report NAME [tb] - synthetic count passes NAME-on and NAME-off
+# (count_dir), report.py on both; txt = its table
+count_report()
+{
+	count_dir "$tmp/$1-on" on "${2:-}"
+	count_dir "$tmp/$1-off" off "${2:-}"
+	check "report.py runs on a synthetic count pass (IOMMU on and off${2:+, tbprof snapshots})" \
+		python3 "$BENCH_DIR/report.py" --kver "$1" --out "$tmp/rep" \
+		--count "$tmp/$1-on" --count-iommu on --count "$tmp/$1-off" --count-iommu off \
+		--commit dry
+	txt=$tmp/rep/bench-$1.txt
+}
+
+count_report dry
 # mptmq: on 15.00, off 12.00, IOMMU cost +3.00, own 2.00 = 67 % of mptsas's 3.00
 check "report: mptmq IOMMU cost +3.00, own 2.00, 67% of mptsas" \
 	has "$txt" '^  rand4k-qd32  mptmq +15\.00 \[1\.0%\] +12\.00 \[1\.0%\] +\+3\.00 +2\.00 +67%'
@@ -98,6 +136,20 @@ check "report: mptsas own 3.00 = 100%" \
 	has "$txt" '^ +mptsas +16\.00 \[1\.0%\] +13\.00 \[1\.0%\] +\+3\.00 +3\.00 +100%'
 check "report: the floor has no own share" \
 	has "$txt" '^ +scsi_debug +10\.00 \[1\.0%\] +10\.00 \[1\.0%\] +\+0\.00 +- +-'
+
+# the same with tbprof.so snapshots: the idle-free count is the figure,
+# round 2's idle path (60 instructions per I/O) is left out, busy time is
+# the 'raw' column
+count_report drytb tb
+# count table (IOMMU off): mptmq idle-free 12.00 both rounds (spread 0.0 %),
+# raw 12.00 (min), idle+switch median (0 + 60) / 2 = 0.03 kinstr/IO,
+# vs mptsas 13/12 = 1.083
+check "report: idle-free kinstr/IO 12.00 [0.0%], raw 12.00, idle 0.03, vs mptsas 1.083" \
+	has "$txt" '^  rand4k-qd32  mptmq +12\.00 +12\.00 +0\.0% +12\.00 +0\.03 +1\.083 '
+check "report: floor table from the idle-free count (mptmq own 2.00 = 67%)" \
+	has "$txt" '^  rand4k-qd32  mptmq +15\.00 \[0\.0%\] +12\.00 \[0\.0%\] +\+3\.00 +2\.00 +67%'
+check "report: the floor stays the floor (10.00 [0.0%])" \
+	has "$txt" '^ +scsi_debug +10\.00 \[0\.0%\] +10\.00 \[0\.0%\] +\+0\.00 +- +-'
 
 # a profile pass: 1000 I/Os in the window; mptmq_isr (module mptmq) ran
 # 2000 blocks of 100 instructions in it, blk_mq_end_request 1000 of 300,

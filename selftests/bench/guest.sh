@@ -19,7 +19,9 @@
 #                  The count pass also runs a scsi_debug disk (delay=0
 #                  fake_rw=1: sd + SCSI midlayer + blk-mq + fio with no
 #                  device and no DMA mapping), the floor under every SCSI
-#                  driver's figure.
+#                  driver's figure.  With BENCH_TBPROF=1 each sample
+#                  window also holds two tbprof.so snapshots (tb-*), the
+#                  idle-free count (report.py, tbcount.py).
 #                  profile: the count pass's set-up and runs, each sample
 #                  window bracketed by snapshots of the QEMU plugin
 #                  tbprof.so (guest instructions per translation block) in
@@ -29,6 +31,9 @@
 #   BENCH_COUNT_ROUNDS, BENCH_COUNT_RAMP, BENCH_COUNT_WINDOW   (count mode:
 #                  rounds, seconds from the first completion to the sample
 #                  window, window length; guest seconds)
+#   BENCH_TBPROF   1: tbprof.so is loaded (count mode: snapshots around each
+#                  sample window, the idle-free count; /proc/kallsyms to
+#                  $BENCH_OUT/kallsyms)
 #   BENCH_MSI      1|0: MSI for both LSI drivers (mptmq msi=, mptbase
 #                  mpt_msi_enable_sas=)
 #   BENCH_SWAP     1: bind mptmq to the second LSI function instead of the first
@@ -51,6 +56,7 @@ count_rounds=${BENCH_COUNT_ROUNDS:-3}
 count_ramp=${BENCH_COUNT_RAMP:-0.5}
 count_window=${BENCH_COUNT_WINDOW:-1}
 msi=${BENCH_MSI:-1}
+tbprof=${BENCH_TBPROF:-0}
 
 DRIVERS=(mptmq mptsas virtio_scsi)
 # the floor: no device, no DMA, completion in the submitting context
@@ -334,9 +340,15 @@ run_timed()
 	       window_us=$((B[3] - A[3]))
 }
 
-# sample_window DRIVER - the steady-state sample of the count and profile
-# passes: busy guest time, completions and interrupts over count_window
-# guest seconds.  Sets W_BUSY, W_CLOCK (ns), W_SECTORS, W_IRQS.
+# sample_window DRIVER [TBNAME] - the steady-state sample of the count and
+# profile passes: busy guest time, completions and interrupts over
+# count_window guest seconds.  Sets W_BUSY, W_CLOCK (ns), W_SECTORS, W_IRQS.
+# With TBNAME, tbprof.so snapshots TBNAME.start and TBNAME.end are taken
+# inside, after the first and before the last reads of /proc: the plugin's
+# stretch holds fio, the snapshot waits and the sleep, none of the
+# sampler's /proc/timer_list printing (which alone was ~100 instructions
+# per I/O, more per I/O the fewer I/Os the window had).  W_TB is 1 if both
+# snapshots were written.
 sample_window()
 {
 	local b0 c0
@@ -345,7 +357,13 @@ sample_window()
 	b0=$BUSY_NS c0=$CLOCK_NS
 	snap "$1"
 	A=("${SNAP[@]}")
-	snooze "$count_window"
+	W_TB=0
+	if [[ -n ${2:-} ]] && tb_snap "$2.start"; then
+		snooze "$count_window"
+		tb_snap "$2.end" && W_TB=1
+	else
+		snooze "$count_window"
+	fi
 	snap "$1"
 	busy_ns
 	W_BUSY=$((BUSY_NS - b0)) W_CLOCK=$((CLOCK_NS - c0))
@@ -362,7 +380,7 @@ sample_window()
 # per-I/O CPU cost (under icount: guest instructions per I/O).
 run_count()
 {
-	local round=$1 test=$2 rw=$3 bs=$4 qd=$5 drv=$6 phase=$7 dev f pid bsb steady=0
+	local round=$1 test=$2 rw=$3 bs=$4 qd=$5 drv=$6 phase=$7 dev f pid bsb steady=0 snapname
 	local -a W0 W1
 	dev=${DEV[$drv]}
 	f=$out/fio/count$round-$test-$drv.json
@@ -377,7 +395,14 @@ run_count()
 	pid=$!
 	wait_io_start "$dev" "$pid"
 	snooze "$count_ramp"
-	sample_window "$drv"
+	# the idle-free count: tbprof.so's per-block counts inside the window
+	snapname=""
+	if ((tbprof)); then
+		sample_window "$drv" "tb-$round-$test-$drv"
+		((W_TB)) && snapname=tb-$round-$test-$drv
+	else
+		sample_window "$drv"
+	fi
 	kill -0 "$pid" 2>/dev/null && steady=1
 	wait "$pid" || die "fio failed: $drv $test (count round $round)"
 	marker "$drv" $((0x1000 + phase * 16 + 4))
@@ -386,7 +411,8 @@ run_count()
 	record mode=count round="$round" phase="$phase" test="$test" driver="$drv" \
 	       fio="${f#"$out"/}" pci="${PCI[$drv]}" bs="$bsb" steady="$steady" \
 	       irqs=$((W1[1] - W0[1])) sectors=$((W1[2] - W0[2])) phase_us=$((W1[3] - W0[3])) \
-	       busy_ns="$W_BUSY" window_ns="$W_CLOCK" wsectors="$W_SECTORS" wirqs="$W_IRQS"
+	       busy_ns="$W_BUSY" window_ns="$W_CLOCK" wsectors="$W_SECTORS" wirqs="$W_IRQS" \
+	       snap="$snapname"
 }
 
 # tb_snap NAME - ask bench/tbprof.so (the QEMU plugin counting guest
@@ -395,8 +421,9 @@ run_count()
 tb_snap()
 {
 	local i
-	echo "$1" >"$out/tbprof-req.tmp"
-	mv "$out/tbprof-req.tmp" "$out/tbprof-req"
+	# no mv (a fork and exec inside the measured stretch): the plugin
+	# takes the request only once its line is complete
+	echo "$1" >"$out/tbprof-req"
 	for ((i = 0; i < 6000; i++)); do
 		[[ -e $out/$1 ]] && return 0
 		snooze 0.01
@@ -422,9 +449,8 @@ run_profile()
 	pid=$!
 	wait_io_start "$dev" "$pid"
 	snooze "$count_ramp"
-	tb_snap "$name.start" || return 0
-	sample_window "$drv"
-	tb_snap "$name.end" || return 0
+	sample_window "$drv" "$name"
+	((W_TB)) || return 0
 	kill -0 "$pid" 2>/dev/null && steady=1
 	wait "$pid" || die "fio failed: $drv $test (profile round $round)"
 	record mode=profile round="$round" test="$test" driver="$drv" \
@@ -467,6 +493,11 @@ timed)
 	done
 	;;
 count)
+	if ((tbprof)); then
+		# the plugin's addresses -> symbols, for the idle-free count
+		echo 0 >/proc/sys/kernel/kptr_restrict
+		cat /proc/kallsyms >"$out/kallsyms" || die "cannot read /proc/kallsyms"
+	fi
 	# warm up: fio's first start loads it over 9p, page faults, ...
 	for drv in "${DRIVERS[@]}"; do
 		fio --name=warmup --filename="/dev/${DEV[$drv]}" --direct=1 --ioengine=libaio \

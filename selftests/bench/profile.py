@@ -27,6 +27,9 @@ import sys
 import time
 from collections import defaultdict
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tbcount import BUSY_PATH, IO_SYMBOL, load_kallsyms, load_snap, path_of  # noqa: E402
+
 DRIVERS = ["mptmq", "mptsas", "virtio_scsi", "scsi_debug"]
 FLOOR = "scsi_debug"
 # modules that are the driver under test (perf names a module's dso [name])
@@ -37,10 +40,6 @@ DRIVER_DSOS = {
                     "[virtio_pci_modern_dev]", "[virtio_pci_legacy_dev]"},
     "scsi_debug": {"[scsi_debug]"},
 }
-IDLE = re.compile(r"^(default_idle|default_idle_call|arch_cpu_idle|do_idle|cpu_idle_poll|"
-                  r"native_safe_halt|pv_native_safe_halt|cpuidle_.*|mwait_idle.*|poll_idle|"
-                  r"intel_idle.*|acpi_idle.*|cpu_startup_entry|tick_nohz_idle_.*|"
-                  r"__cpuidle_text_start|acpi_safe_halt|safe_halt)$")
 # (component, regex on the symbol); first match wins, after the driver dsos
 COMPONENTS = [
     ("DMA/IOMMU", re.compile(
@@ -83,14 +82,14 @@ COMPONENTS = [
         r"^user_|^__rcu_read|^rcu_read|^timespec64|^get_timespec|^put_timespec")),
 ]
 USER = "fio, syscalls, aio"
-IDLE_C = "idle entry/exit"
+IDLE_C = "idle path, sleep/wakeup"
 OTHER = "other kernel (sched, timers, slab)"
 ORDER = ["driver symbols"] + [c for c, _ in COMPONENTS] + [IDLE_C, OTHER]
 
 
 def classify(dso, sym, drv):
     """component of one kernel symbol (user space is USER already)"""
-    if IDLE.match(sym):
+    if path_of(sym) != BUSY_PATH:
         return IDLE_C
     if dso in DRIVER_DSOS.get(drv, ()):
         return "driver symbols"
@@ -102,38 +101,13 @@ def classify(dso, sym, drv):
     return OTHER
 
 
-def load_kallsyms(path):
-    """sorted addresses and (symbol, dso) of the guest's text symbols"""
-    syms = []
-    with open(path, errors="replace") as fh:
-        for line in fh:
-            p = line.split()
-            if len(p) < 3 or p[1] not in "tTwW":
-                continue
-            dso = p[3] if len(p) > 3 else "[kernel]"
-            syms.append((int(p[0], 16), p[2], dso))
-    syms.sort()
-    return [a for a, _, _ in syms], [(n, d) for _, n, d in syms]
-
-
-def load_snap(path):
-    """{vaddr: instructions} and the user-space total of a tbprof snapshot"""
-    blocks = defaultdict(int)
-    user = 0
-    with open(path) as fh:
-        for line in fh:
-            p = line.split()
-            if p[0] == "user":
-                user = int(p[1])
-            elif len(p) == 3:
-                blocks[int(p[0], 16)] += int(p[1]) * int(p[2])
-    return blocks, user
-
-
 def analyse(rundir):
     recs = [json.loads(x) for x in open(os.path.join(rundir, "records.jsonl")) if x.strip()]
-    recs = [r for r in recs if r.get("mode") == "profile"]
+    # a count pass's records carry the same snapshots (since the idle-free
+    # count): profile.py runs on either run directory
+    recs = [r for r in recs if r.get("mode") in ("profile", "count") and r.get("snap")]
     addrs, names = load_kallsyms(os.path.join(rundir, "kallsyms"))
+    io_va = [a_ for a_, (n, _) in zip(addrs, names) if n == IO_SYMBOL]
     out = {}
     for r in recs:
         s0 = os.path.join(rundir, r["snap"] + ".start")
@@ -141,9 +115,13 @@ def analyse(rundir):
         # fio must have outlived the window, or its teardown is in it
         if not (os.path.exists(s0) and os.path.exists(s1)) or r.get("steady") != 1:
             continue
-        b0, u0 = load_snap(s0)
-        b1, u1 = load_snap(s1)
-        ios = r["wsectors"] * 512 / r["bs"]
+        b0, e0, u0 = load_snap(s0)
+        b1, e1, u1 = load_snap(s1)
+        # I/Os completed between the two snapshots (the plugin's own
+        # count: the window the guest counted sectors in is a little
+        # shorter than the snapshots' stretch), else the guest's count
+        ios = sum(e1.get(a_, 0) - e0.get(a_, 0) for a_ in io_va) or \
+            r["wsectors"] * 512 / r["bs"]
         comp = defaultdict(int)
         syms = defaultdict(int)
         comp[USER] = u1 - u0

@@ -4,9 +4,10 @@
 # profile.sh - where the instructions of one I/O go: `make bench`'s profile
 # pass alone.  Per kernel, one icount VM (as the count pass: 1 vCPU,
 # -icount shift=0) runs fio 4k random read QD32 on mptmq, mptsas,
-# virtio-scsi and the scsi_debug floor, each with an in-guest
-# `perf record -a -e cpu-clock` over the sample window; profile.py sorts the
-# samples into components (driver symbols, DMA/IOMMU, interrupt entry/exit
+# virtio-scsi and the scsi_debug floor, with the QEMU plugin tbprof.so
+# counting guest instructions per translation block between two snapshots
+# inside each sample window; profile.py charges them to kallsyms symbols
+# and sorts them into components (driver symbols, DMA/IOMMU, interrupt entry/exit
 # and APIC, softirq and blk-mq completion, SCSI midlayer, block layer,
 # fio/syscalls) and prints kinstr/IO and share per driver, plus the top
 # symbols, to out/bench/profile-<kver>.txt.  See README.md.
@@ -14,8 +15,7 @@
 # Knobs: those of bench.sh; here MPTMQ_BENCH_KERNELS (default "6.1 6.12"),
 # MPTMQ_BENCH_IOMMU (default on: the DMA/IOMMU line shows the strict
 # mapping), MPTMQ_BENCH_TESTS (default rand4k-qd32), MPTMQ_BENCH_COUNT_ROUNDS
-# (default 2), MPTMQ_BENCH_PERF_PERIOD (default 10000 instructions per
-# sample).  Reports only; the exit status says whether the passes ran.
+# (default 2).  Reports only; the exit status says whether the passes ran.
 
 export MPTMQ_BENCH_TIMED=0 MPTMQ_BENCH_COUNT=0 MPTMQ_BENCH_PROFILE=1
 export MPTMQ_BENCH_IOMMU=${MPTMQ_BENCH_IOMMU:-on}

@@ -22,6 +22,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tbcount  # noqa: E402  (the bench's own module, beside this file)
+
 DRIVERS = ["mptmq", "mptsas", "virtio_scsi", "scsi_debug"]
 TESTS = ["rand4k-qd1", "rand4k-qd32", "seq64k-qd8", "seq1m-qd8"]
 REF = "mptsas"
@@ -201,6 +204,8 @@ def count_pass(rundir):
     recs = load_jsonl(os.path.join(rundir, "records.jsonl"))
     phases = parse_trace(os.path.join(rundir, "trace.log"))
     idle = [r for r in recs if r.get("mode") == "idle"]
+    ks = os.path.join(rundir, "kallsyms")
+    kallsyms = tbcount.load_kallsyms(ks) if os.path.exists(ks) else None
     runs = {}
     devs = {}
     for r in recs:
@@ -227,6 +232,24 @@ def count_pass(rundir):
         row["busy_valid"] = 0 < r["busy_ns"] <= r["window_ns"] * 1.001
         if row["steady"] and wios > 0 and row["busy_valid"]:
             row["busy_ns_per_io"] = r["busy_ns"] / wios
+        # the idle-free count: tbprof.so's snapshots around the window
+        s0 = os.path.join(rundir, (r.get("snap") or "-") + ".start")
+        s1 = os.path.join(rundir, (r.get("snap") or "-") + ".end")
+        if kallsyms and row["steady"] and os.path.exists(s0) and os.path.exists(s1):
+            w = tbcount.window(s0, s1, kallsyms)
+            if w["ios"]:
+                row.update({
+                    "tb_ios": w["ios"],
+                    "tb_total_per_io": w["total"] / w["ios"],
+                    "tb_idle_per_io": w[tbcount.IDLE_PATH] / w["ios"],
+                    "tb_switch_per_io": w[tbcount.SWITCH_PATH] / w["ios"],
+                    "free_per_io": w[tbcount.BUSY_PATH] / w["ios"],
+                    # the ten largest idle-path and sleep/wakeup symbols
+                    "tb_excluded_top": [
+                        (sym, round(n / w["ios"], 1)) for (sym, _), n in
+                        sorted(w["syms"].items(), key=lambda kv: -kv[1])
+                        if tbcount.path_of(sym) != tbcount.BUSY_PATH][:10],
+                })
         ph = phases.get(r["phase"])
         if r["driver"] not in ("virtio_scsi", FLOOR):
             if ph and ph["closed"]:
@@ -255,9 +278,25 @@ def count_pass(rundir):
                 a, b = runs.get((n, t, d)), runs.get((n, t, REF))
                 if a and b and a.get("busy_ns_per_io") and b.get("busy_ns_per_io"):
                     ratios.append(b["busy_ns_per_io"] / a["busy_ns_per_io"])
+            fpi = [x.get("free_per_io") for x in rs]
+            free = [x for x in fpi if x is not None]
+            fref = [runs[(n, t, REF)].get("free_per_io") for n in rounds
+                    if (n, t, REF) in runs]
+            fref = [x for x in fref if x is not None]
             row = {
                 "rounds": len(rs),
                 "ios": ios,
+                # idle-free instructions per I/O (tbprof.so): the count
+                # pass's figure when the plugin ran; minimum over rounds as
+                # for busy time, median and spread beside it
+                "free_per_io": min(free) if free else None,
+                "free_per_io_median": med(fpi),
+                "free_per_io_rounds": fpi,
+                "free_spread": spread(fpi),
+                "free_ratio": min(fref) / min(free) if fref and free else None,
+                "tb_total_per_io": med([x.get("tb_total_per_io") for x in rs]),
+                "tb_idle_per_io": med([x.get("tb_idle_per_io") for x in rs]),
+                "tb_switch_per_io": med([x.get("tb_switch_per_io") for x in rs]),
                 "window_ios": med([x["window_ios"] for x in rs]),
                 # disturbances (host stalls: more idle exits; background
                 # work) only add instructions, so the least disturbed round,
@@ -316,19 +355,21 @@ def floor_table(L, data, counts):
 
     def k(c, t, d):
         r = c.get((t, d)) if c else None
-        x = r.get("busy_ns_per_io") if r else None
+        x = fig(r) if r else None
         return x / 1e3 if x else None
 
     def sp(c, t, d):
         r = c.get((t, d)) if c else None
-        x = r.get("busy_spread") if r else None
+        x = (r.get("free_spread") if r.get("free_per_io") else r.get("busy_spread")) \
+            if r else None
         return x * 100 if x is not None else None
 
     L.append("")
     L.append(f"Above the floor: {FLOOR} (delay=0 fake_rw=1: sd + SCSI midlayer + blk-mq + fio, "
              "no device, no DMA mapping,")
-    L.append("  no interrupt) is the least any SCSI driver can cost.  kinstr/IO = minimum over "
-             "rounds (spread in brackets);")
+    L.append("  no interrupt) is the least any SCSI driver can cost.  kinstr/IO = the count "
+             "pass's figure (idle-free when")
+    L.append("  tbprof.so ran, else busy time), minimum over rounds (spread in brackets);")
     L.append("  'IOMMU cost' = IOMMU on - off (strict map + unmap of every data buffer, imposed "
              "by the DMA API, no driver")
     L.append("  can remove it); 'own' = IOMMU-off figure - floor (IOMMU off): the driver's code, "
@@ -374,6 +415,12 @@ def floor_table(L, data, counts):
 
 
 # ------------------------------------------------------------ formatting
+
+def fig(r):
+    """the count pass's figure of a result row: idle-free instructions per
+    I/O when the plugin counted them, else busy guest ns per I/O"""
+    return r.get("free_per_io") or r.get("busy_ns_per_io")
+
 
 def f(x, fmt="{:.0f}", na="-"):
     return na if x is None else fmt.format(x)
@@ -502,29 +549,32 @@ def main():
                  f"alternating).  Inside each run's steady")
         L.append(f"  state a {a.count_window} s (guest) window samples busy time (guest clock "
                  "minus idle, /proc/timer_list) and")
-        L.append("  completed I/Os, so fio's start-up and teardown drop out: kinstr/IO = guest "
-                 "instructions per I/O, whole")
-        L.append("  system (fio, block layer, driver, interrupts), minimum over rounds (a "
-                 "disturbance only adds instructions:")
-        L.append("  the least disturbed round is the estimate); 'median' of rounds and "
-                 "'spread' = (max-min)/median beside it;")
-        L.append("  'IOPS-eq' = 1e9 / instr per I/O, the IOPS one saturated vCPU would reach; "
-                 "'vs mptsas' = mptsas kinstr /")
-        L.append("  driver kinstr (minima); 'busy' = median busy share of the window.  QEMU completes a "
-                 "null-co read almost at once")
-        L.append("  in guest time, so even QD1 keeps the vCPU ~95% busy; when the host delays "
-                 "QEMU, the vCPU idles more, and")
-        L.append("  each extra idle exit and entry adds instructions: a lower 'busy' comes with "
-                 "a higher kinstr/IO.")
+        L.append("  completed I/Os, so fio's start-up and teardown drop out.  'raw' = busy guest "
+                 "ns per I/O = guest")
+        L.append("  instructions per I/O, whole system (fio, block layer, driver, interrupts); "
+                 "it grows when the host delays")
+        L.append("  QEMU's I/O thread: the vCPU idles more ('busy' = median busy share of the "
+                 "window) and every idle episode")
+        L.append("  (fio's sleep, idle entry, halt, wakeup, idle exit, switch back) is counted.  "
+                 "'kinstr/IO' = the same")
+        L.append("  instructions counted by tbprof.so around the window, without the idle path "
+                 "and the scheduler's")
+        L.append("  sleep/wakeup code ('idle' = those per I/O, median), per I/O completed "
+                 "(aio_complete_rw) in the same")
+        L.append("  stretch: the idle-free count (tbcount.py).  Minimum over rounds, 'median' and "
+                 "'spread' = (max-min)/median")
+        L.append("  beside it; 'vs mptsas' = mptsas / driver kinstr (minima).  (Without the "
+                 "plugin kinstr/IO is 'raw'.)")
         L.append("  MMIO = register accesses per I/O from QEMU's mptsas_mmio_read/_write trace "
                  "over the whole fio run, per device")
         L.append("  (the events carry the device pointer; phases cut by diag-BAR reads), without "
                  "Doorbell reads ('DB rd',")
         L.append("  the drivers' once-a-second IOC-state watchdogs; 'phase s' = guest seconds "
                  "the phases lasted).")
-        hdr = (f"  {'test':<12} {'driver':<12} {'kinstr/IO':>9} {'median':>7} {'spread':>7} {'IOPS-eq':>8} "
-               f"{'vs mptsas':>9} {'busy':>5} {'IRQ/IO':>7} {'devIRQ/IO':>9} {'MMIO rd/IO':>10} "
-               f"{'wr/IO':>6} {'MMIO/IO':>8} {'DB rd':>6} {'phase s':>7}")
+        hdr = (f"  {'test':<12} {'driver':<12} {'kinstr/IO':>9} {'median':>7} {'spread':>7} "
+               f"{'raw':>6} {'idle':>5} {'vs mptsas':>9} {'busy':>5} {'IRQ/IO':>7} "
+               f"{'devIRQ/IO':>9} {'MMIO rd/IO':>10} {'wr/IO':>6} {'MMIO/IO':>8} {'DB rd':>6} "
+               f"{'phase s':>7}")
         L.append(hdr)
         L.append("  " + "-" * (len(hdr) - 2))
         bad = glitch = 0
@@ -536,13 +586,20 @@ def main():
                 bad += r["bad_samples"]
                 glitch += r["glitch_samples"]
                 bn = r.get("busy_ns_per_io")
-                sp = r.get("busy_spread")
+                if r.get("free_per_io"):
+                    kn, km, sp = r["free_per_io"], r["free_per_io_median"], r["free_spread"]
+                    ratio = r.get("free_ratio")
+                    excl = (r.get("tb_idle_per_io") or 0) + (r.get("tb_switch_per_io") or 0)
+                else:
+                    kn, km, sp = bn, r.get("busy_ns_per_io_median"), r.get("busy_spread")
+                    ratio, excl = r.get("ratio"), None
                 L.append(f"  {t if d == DRIVERS[0] else '':<12} {d:<12} "
-                         f"{f(bn / 1e3 if bn else None, '{:.2f}'):>9} "
-                         f"{f(r['busy_ns_per_io_median'] / 1e3 if r.get('busy_ns_per_io_median') else None, '{:.2f}'):>7} "
+                         f"{f(kn / 1e3 if kn else None, '{:.2f}'):>9} "
+                         f"{f(km / 1e3 if km else None, '{:.2f}'):>7} "
                          f"{f(sp * 100 if sp is not None else None, '{:.1f}%'):>7} "
-                         f"{f(1e9 / bn if bn else None):>8} "
-                         f"{f(r.get('ratio'), '{:.3f}'):>9} "
+                         f"{f(bn / 1e3 if bn else None, '{:.2f}'):>6} "
+                         f"{f(excl / 1e3 if excl is not None else None, '{:.2f}'):>5} "
+                         f"{f(ratio, '{:.3f}'):>9} "
                          f"{f(r['busy_frac'] * 100 if r.get('busy_frac') else None, '{:.0f}%'):>5} "
                          f"{f(r.get('irq_per_io'), '{:.2f}'):>7} "
                          f"{f(r.get('dev_irq_per_io'), '{:.2f}'):>9} "

@@ -14,7 +14,8 @@
  * instructions per guest address are exact, interrupts off or not.
  *
  * Windowing: a thread polls DIR/tbprof-req (written by the guest through
- * the 9p run directory).  It holds the name of a snapshot to write; the
+ * the 9p run directory).  It holds the name of a snapshot to write, one
+ * line (taken only once the newline is there); the
  * plugin writes DIR/NAME with one line per kernel block ever executed,
  * "vaddr insns count" in hex/decimal, plus one "user" line summing every
  * user-space block, then removes the request.  The counters only grow;
@@ -90,7 +91,7 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 static void snapshot(const char *name)
 {
 	char path[8192], tmp[8200];
-	uint64_t user = 0;
+	uint64_t user = 0, *counts;
 	size_t i, n;
 	FILE *f;
 
@@ -102,10 +103,24 @@ static void snapshot(const char *name)
 	pthread_mutex_lock(&lock);
 	n = nblocks;
 	pthread_mutex_unlock(&lock);
-	/* racy reads of counters QEMU is adding to: off by a block or two */
+	/*
+	 * The vCPU runs on while this thread reads its counters: copy them
+	 * first, in one quick pass (a millisecond or so for 10^5 blocks), and
+	 * write the file from the copy, so the snapshot is close to one
+	 * instant of guest execution rather than spread over the time the
+	 * file takes to write.  The reads are racy: off by a block or two.
+	 */
+	counts = malloc(n * sizeof(*counts));
+	if (!counts) {
+		fclose(f);
+		unlink(tmp);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		counts[i] = __atomic_load_n(&chunks[i / CHUNK][i % CHUNK].count, __ATOMIC_RELAXED);
 	for (i = 0; i < n; i++) {
 		const struct block *b = &chunks[i / CHUNK][i % CHUNK];
-		uint64_t c = __atomic_load_n(&b->count, __ATOMIC_RELAXED);
+		uint64_t c = counts[i];
 
 		if (!c)
 			continue;
@@ -115,6 +130,7 @@ static void snapshot(const char *name)
 			fprintf(f, "%llx %u %llu\n", (unsigned long long)b->vaddr, b->insns,
 				(unsigned long long)c);
 	}
+	free(counts);
 	fprintf(f, "user %llu\n", (unsigned long long)user);
 	fclose(f);
 	rename(tmp, path);
@@ -131,9 +147,18 @@ static void *poller(void *arg)
 
 		if (f) {
 			name[0] = 0;
-			if (fgets(name, sizeof(name), f))
-				name[strcspn(name, "\r\n")] = 0;
+			if (!fgets(name, sizeof(name), f))
+				name[0] = 0;
 			fclose(f);
+			/*
+			 * The guest writes the request in place: until its
+			 * line is complete, leave it for the next poll.
+			 */
+			if (!strchr(name, '\n')) {
+				nanosleep(&ts, NULL);
+				continue;
+			}
+			name[strcspn(name, "\r\n")] = 0;
 			unlink(req);
 			/* a plain file name only */
 			if (name[0] && !strchr(name, '/') && name[0] != '.')

@@ -60,7 +60,10 @@
  * dead-IOC path, queuecommand itself when the IOC died while it posted)
  * owns the completion: it unmaps the data and calls scsi_done() (the reply
  * path scsi_done_direct(): it completes in place, interrupts off, with no
- * BLOCK_SOFTIRQ pass); everyone else drops the command.  A reply whose context matches no in-flight
+ * BLOCK_SOFTIRQ pass); everyone else drops the command.  So the bit is
+ * clear whenever the midlayer owns a command, and the private data is
+ * cleared only once, when the tag set allocates it (init_cmd_priv), not
+ * before every command.  A reply whose context matches no in-flight
  * command is dropped with a rate-limited warning.
  *
  * **IOC states.**  INIT (probe), RUNNING (I/O accepted), RESETTING (new
@@ -570,6 +573,7 @@ const char *mptmq_doorbell_state_name(u32 db);
 
 /* ---- submit path (mptmq_submit.c) ---- */
 mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scmd);
+int mptmq_init_cmd_priv(struct Scsi_Host *shost, struct scsi_cmnd *cmd);
 int mptmq_change_queue_depth(struct scsi_device *sdev, int qdepth);
 
 /* ---- reply path (mptmq_reply.c) ---- */

@@ -110,6 +110,7 @@ static struct scsi_host_template mptmq_sht = {
 	.max_segment_size	= MPTMQ_MAX_SEG_SIZE,
 	.cmd_per_lun		= 7,
 	.cmd_size		= sizeof(struct mptmq_cmd),
+	.init_cmd_priv		= mptmq_init_cmd_priv,
 	.track_queue_depth	= 1,
 	.skip_settle_delay	= 1,	/* see mptmq_reset_settle() */
 	.shost_groups		= mptmq_host_groups,

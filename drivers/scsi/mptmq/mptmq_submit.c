@@ -203,9 +203,13 @@ mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scm
 	 * bounced here is never seen by mptmq_fail_all().  The IOC reset path
 	 * flips the state and then waits for an RCU grace period, so a request
 	 * is either posted before the reset starts (and completed by it) or
-	 * bounced here.
+	 * bounced here.  The read-side section is a preemption-disabled one:
+	 * since v5.0 synchronize_rcu() also waits for those (its kernel-doc,
+	 * kernel/rcu/tree.c), and it is two inline per-CPU operations where
+	 * PREEMPT_RCU's rcu_read_lock() is two calls (~13 instructions per
+	 * I/O, tbprof count).
 	 */
-	rcu_read_lock();
+	rcu_read_lock_sched();
 	switch (mptmq_state(ioc)) {
 	case MPTMQ_STATE_RUNNING:
 		cmd->tm_gen = READ_ONCE(ioc->tm_gen);
@@ -235,8 +239,30 @@ mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scm
 		ret = SCSI_MLQUEUE_HOST_BUSY;
 		break;
 	}
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	return ret;
+}
+
+/**
+ * mptmq_init_cmd_priv() - clear a command's private data, once
+ * @shost: the host
+ * @cmd: a command of the host's tag set, just allocated
+ *
+ * With this callback set, scsi_queue_rq() no longer clears the private
+ * data before every command (drivers/scsi/scsi_lib.c: only "if the LLD
+ * does not supply a function to initialize that data"), a memset() call
+ * per I/O (~20 instructions, bench tbprof count).  Nothing needs it:
+ * data_length is written by every queuecommand, tm_gen on every post and
+ * read only while %MPTMQ_CMD_INFLIGHT is set, and that bit is clear
+ * whenever the midlayer owns the command (exactly-once rule, mptmq.h).
+ *
+ * Locks: none.  Calling context: process (tag set allocation).
+ * Return: 0.
+ */
+int mptmq_init_cmd_priv(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
+{
+	memset(scsi_cmd_priv(cmd), 0, sizeof(struct mptmq_cmd));
+	return 0;
 }
 
 /**

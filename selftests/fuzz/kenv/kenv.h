@@ -92,6 +92,8 @@ struct mutex { int locked; };
 #define lockdep_assert_held(l)		assert((l)->locked > 0)
 #define rcu_read_lock()			do { } while (0)
 #define rcu_read_unlock()		do { } while (0)
+#define rcu_read_lock_sched()		do { } while (0)
+#define rcu_read_unlock_sched()		do { } while (0)
 struct completion { unsigned int done; };
 static inline void complete(struct completion *c) { c->done++; }
 static inline bool completion_done(struct completion *c) { return c->done; }
