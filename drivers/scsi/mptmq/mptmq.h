@@ -363,6 +363,7 @@ struct mptmq_stats {
  * @event_work: acknowledges and handles the queued events
  * @event_dropped: events dropped (ring full, or no event named)
  * @event_acks: EventAcks sent
+ * @event_ack_required: events received that asked for an EventAck
  * @sas: SAS topology (mptmq_sas.c); NULL on an SPI port
  * @spi: parallel SCSI port (mptmq_spi.c); NULL on a SAS port
  * @chip: the chip this function shares with its partner (mptmq_chip.c)
@@ -448,6 +449,7 @@ struct mptmq_ioc {
 	struct work_struct	event_work;
 	atomic_t		event_dropped;
 	atomic_t		event_acks;
+	atomic_t		event_ack_required;
 	struct mptmq_sas	*sas;
 	struct mptmq_spi	*spi;
 	struct mptmq_chip	*chip;
