@@ -375,6 +375,8 @@ struct mptmq_stats {
  * @irqs_handled: interrupts the handler took as ours (written by it only)
  * @irqs_at_tick: @irqs_handled at the previous watchdog tick
  * @reset_work: IOC reset outside the midlayer's error handling
+ * @pci_recovery: gives the IOC up when PCI error recovery of a frozen
+ *	channel does not reach slot_reset() in time
  * @removing: remove() has started: schedule no more work
  * @info: the host's info string
  * @debugfs: this IOC's debugfs directory
@@ -460,6 +462,7 @@ struct mptmq_ioc {
 	unsigned long		irqs_handled;
 	unsigned long		irqs_at_tick;
 	struct work_struct	reset_work;
+	struct delayed_work	pci_recovery;
 	bool			removing;
 	char			info[96];	/* Scsi_Host info string */
 	struct dentry		*debugfs;
@@ -593,6 +596,7 @@ mptmq_timeout_ret_t mptmq_eh_timed_out(struct scsi_cmnd *scmd);
 void mptmq_watchdog_start(struct mptmq_ioc *ioc);
 void mptmq_watchdog_stop(struct mptmq_ioc *ioc);
 void mptmq_reset_work(struct work_struct *work);
+void mptmq_pci_recovery_expired(struct work_struct *work);
 extern const struct pci_error_handlers mptmq_err_handler;
 void mptmq_debugfs_init(struct mptmq_ioc *ioc);
 void mptmq_debugfs_exit(struct mptmq_ioc *ioc);
