@@ -76,15 +76,21 @@ aer_reported()
 	dmesg_new | grep -q 'Uncorrect.*Non-Fatal'
 }
 
+# driver_report PCI_ERRORS_BEFORE - print the driver's log lines since the
+# mark, pci_errors and ioc_state; set ST to the state.
+driver_report()
+{
+	dmesg_new | grep -E "$MPT_DRIVER|mptbase" | head -n 8
+	ST=$(eh_ioc_state)
+	echo "pci_errors $1 -> $(eh_counter pci_errors), ioc_state $ST"
+}
+
 driver_recovered()
 {
-	local st
-	dmesg_new | grep -E "$MPT_DRIVER|mptbase" | head -n 6
-	st=$(eh_ioc_state)
-	echo "pci_errors $E0 -> $(eh_counter pci_errors), ioc_state $st"
+	driver_report "$E0"
 	dmesg_new | grep -q 'PCI error detected, channel state 1' &&
 		dmesg_new | grep -q 'PCI error recovery done' &&
-		(($(eh_counter pci_errors) == E0 + 1)) && [[ $st == running ]]
+		(($(eh_counter pci_errors) == E0 + 1)) && [[ $ST == running ]]
 }
 
 io_intact()
@@ -140,14 +146,11 @@ disks_offline()
 
 driver_gave_up()
 {
-	local st
-	dmesg_new | grep -E "$MPT_DRIVER|mptbase" | head -n 8
-	st=$(eh_ioc_state)
-	echo "pci_errors $E1 -> $(eh_counter pci_errors), ioc_state $st"
+	driver_report "$E1"
 	dmesg_new | grep -q 'PCI error detected, channel state 2' &&
 		dmesg_new | grep -qE 'IOC is dead \((PCI error recovery failed|permanent PCI failure)\)' &&
 		dmesg_new | grep -q 'disks set offline' &&
-		(($(eh_counter pci_errors) > E1)) && [[ $st == dead ]]
+		(($(eh_counter pci_errors) > E1)) && [[ $ST == dead ]]
 }
 
 fatal_no_hang()

@@ -102,7 +102,7 @@ ioc_up()
 no_problems()
 {
 	local p rc=0
-	model_no_violation || rc=1
+	model_no_violation "" || rc=1
 	if p=$(dmesg_problems); then
 		echo "no kernel warnings"
 	else
