@@ -71,7 +71,9 @@
  * it from any context (xchg, no lock: it runs in the interrupt handler
  * too); every other change is made under @ioc_mutex by mptmq_set_state(),
  * a compare-and-exchange that never leaves DEAD, so a bring-up or reset
- * cannot undo a concurrent mark_dead().
+ * cannot undo a concurrent mark_dead().  RESETTING for PCI error recovery
+ * (a frozen channel) is bounded by @pci_recovery: DEAD, with the disks
+ * set offline, when slot_reset() does not come in time.
  *
  * **Locking.**  The chip's reset mutex (&struct mptmq_chip, shared by the
  * PCI functions of one chip: a 53C1030's two channels) is taken before
