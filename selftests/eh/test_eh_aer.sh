@@ -30,6 +30,8 @@
 #     went offline, pci_errors counted the error, ioc_state is dead.
 #  8. fatal_no_hang: no hung task, oops or warning in the kernel log.
 #  9. unbind_after: the device unbinds from the driver within 60 s.
+# The reference mptsas fails 5-7 and hangs 9 (known failures, reported as
+# SKIPs with the reason; 9 is not attempted under it).
 # Rerun alone: selftests/eh/run.sh aer
 
 set -uo pipefail
@@ -213,9 +215,19 @@ T_FATAL=$(ms_now)
 out=$(inject) || ktap_exit_fail_msg "$out"
 wait_for 60 bash -c "dmesg | tail -n 80 | grep -qE 'device recovery (failed|successful)'"
 ktap_check fatal_reported fatal_reported
-ktap_check fatal_io_ends fatal_io_ends
-ktap_check disks_offline disks_offline
-check_or_known_ref driver_gave_up "mptsas has no pci_error_handlers" driver_gave_up
+# The reference (6.1, 2026-12-01): no pci_error_handlers, so nothing ends
+# the wait; mptbase's error handling retries hard resets of the unreachable
+# IOC ("Enable Diagnostic mode FAILED", "Cannot recover ioc0") for as long
+# as I/O waits, and an unbind blocks (hung task in unbind_store) until the
+# VM's timeout: not attempted under it.
+REF_WHY="mptsas has no pci_error_handlers: after the failed recovery mptbase's EH keeps retrying hard resets of the unreachable IOC and the I/O waits"
+check_or_known_ref fatal_io_ends "$REF_WHY" fatal_io_ends
+check_or_known_ref disks_offline "$REF_WHY" disks_offline
+check_or_known_ref driver_gave_up "$REF_WHY" driver_gave_up
 ktap_check fatal_no_hang fatal_no_hang
-ktap_check unbind_after unbind_after
+if [[ $MPT_DRIVER == mptsas || $MPT_DRIVER == mptspi ]]; then
+	ktap_test_skip unbind_after "reference $MPT_DRIVER known to hang the unbind here (blocked in unbind_store while mptbase's EH loops); not attempted"
+else
+	ktap_check unbind_after unbind_after
+fi
 ktap_finished
