@@ -40,7 +40,8 @@
 # 4 GiB), "pm" (suspend: S3 on, the watcher wakes the guest; on either
 # QEMU, the stale-doorbell hook on the test build) and on the test QEMU
 # "dying" (dyingunbind: the device dies during the unbind); "aer" (either
-# QEMU: a non-fatal AER error injected at the bridge above the HBA).
+# QEMU: a non-fatal AER error injected at the bridge above the HBA, then a
+# fatal one whose recovery fails).
 # Prints KTAP (each VM's guest KTAP nested),
 # then as its last line "N passed, N failed[, N skipped]".  Exit status 1
 # when a test failed.
