@@ -9,7 +9,6 @@
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
-#include <linux/seq_file.h>
 #include <linux/uaccess.h>
 #include <linux/string.h>
 #include <scsi/scsi_host.h>
@@ -633,26 +632,8 @@ static const struct file_operations mptmq_inject_event_fops = {
 	.llseek	= noop_llseek,
 };
 
-/*
- * events: the event path's counters, "name value" lines: ack_required
- * (events received that asked for an EventAck), acks (EventAcks sent),
- * dropped (events dropped: ring full or unusable reply), queued (in the
- * ring now).  Unlocked: a snapshot.
- */
-static int mptmq_events_show(struct seq_file *m, void *unused)
-{
-	struct mptmq_ioc *ioc = m->private;
-
-	seq_printf(m, "ack_required %d\nacks %d\ndropped %d\nqueued %u\n",
-		   atomic_read(&ioc->event_ack_required), atomic_read(&ioc->event_acks),
-		   atomic_read(&ioc->event_dropped), READ_ONCE(ioc->event_count));
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(mptmq_events);
-
 /**
- * mptmq_event_debugfs_init() - add inject_event and events to the IOC's
- *	debugfs directory
+ * mptmq_event_debugfs_init() - add inject_event to the IOC's debugfs directory
  * @ioc: the IOC, its debugfs directory created
  *
  * Context: probe.
@@ -660,5 +641,4 @@ DEFINE_SHOW_ATTRIBUTE(mptmq_events);
 void mptmq_event_debugfs_init(struct mptmq_ioc *ioc)
 {
 	debugfs_create_file("inject_event", 0200, ioc->debugfs, ioc, &mptmq_inject_event_fops);
-	debugfs_create_file("events", 0444, ioc->debugfs, ioc, &mptmq_events_fops);
 }

@@ -792,6 +792,23 @@ static int mptmq_limits_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(mptmq_limits);
 
+/*
+ * events: the event path's counters, "name value" lines: ack_required
+ * (events received that asked for an EventAck), acks (EventAcks sent),
+ * dropped (events dropped: ring full or unusable reply), queued (in the
+ * ring now).  Unlocked: a snapshot.
+ */
+static int mptmq_events_show(struct seq_file *m, void *unused)
+{
+	struct mptmq_ioc *ioc = m->private;
+
+	seq_printf(m, "ack_required %d\nacks %d\ndropped %d\nqueued %u\n",
+		   atomic_read(&ioc->event_ack_required), atomic_read(&ioc->event_acks),
+		   atomic_read(&ioc->event_dropped), READ_ONCE(ioc->event_count));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mptmq_events);
+
 /* pools: bus addresses and sizes of the DMA pools, "name address bytes" */
 static int mptmq_pools_show(struct seq_file *m, void *unused)
 {
@@ -828,8 +845,8 @@ DEFINE_SHOW_ATTRIBUTE(mptmq_doorbell);
  *
  * inject_fault (write 1: fault the IOC with an invalid function),
  * ioc_reset (write 1: reset the IOC), and the read-only dumps
- * error_counters, queue_limits, doorbell and pools (bus addresses of the
- * DMA pools).  Failures are ignored, as
+ * error_counters, queue_limits, doorbell, pools (bus addresses of the
+ * DMA pools) and events (the event path's counters).  Failures are ignored, as
  * debugfs is optional.
  */
 void mptmq_debugfs_init(struct mptmq_ioc *ioc)
@@ -839,6 +856,7 @@ void mptmq_debugfs_init(struct mptmq_ioc *ioc)
 	debugfs_create_file("queue_limits", 0444, ioc->debugfs, ioc, &mptmq_limits_fops);
 	debugfs_create_file("doorbell", 0444, ioc->debugfs, ioc, &mptmq_doorbell_fops);
 	debugfs_create_file("pools", 0400, ioc->debugfs, ioc, &mptmq_pools_fops);
+	debugfs_create_file("events", 0444, ioc->debugfs, ioc, &mptmq_events_fops);
 	debugfs_create_file_unsafe("inject_fault", 0200, ioc->debugfs, ioc,
 				   &mptmq_inject_fault_fops);
 	debugfs_create_file_unsafe("ioc_reset", 0200, ioc->debugfs, ioc, &mptmq_reset_fops);
