@@ -57,7 +57,7 @@
 #                        all that the QEMU can run).  Default
 #                        "6.1:mptmq:msi=off 6.12:mptmq:msi=on sid:mptmq:msi=on
 #                        6.12:mptmq:msi=on,qemu=test,tests=lostirq+portenable+
-#                        faultdiag+hostile+surprise+sense64+suspend+
+#                        faultdiag+hostile+eventack+surprise+sense64+suspend+
 #                        dyingunbind+aer" (the last: the tests only the
 #                        test QEMU's hooks can drive, S3 with its
 #                        stale-doorbell hook, and AER recovery);
@@ -103,7 +103,7 @@ SELFTESTS=$(cd "$(dirname "$0")" && pwd)
 # Set but empty means none (no builds / no VMs).
 KERNELS=${MPTMQ_CHECK_KERNELS-6.1 6.12 sid}
 MATRIX=${MPTMQ_CHECK_MATRIX-6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on 6.1:mptmq:fixture=sas 6.12:mptsas:fixture=sas 6.12:mptmq:fixture=sas,qemu=test 6.12:mptspi:msi=off,qemu=test,fixture=spi 6.12:mptmq:msi=off,qemu=test,fixture=spisuite 6.1:mptmq:msi=off,qemu=test,fixture=spisuite sid:mptmq:msi=on sid:mptsas:msi=on}
-EH_MATRIX=${MPTMQ_CHECK_EH-6.1:mptmq:msi=off 6.12:mptmq:msi=on sid:mptmq:msi=on 6.12:mptmq:msi=on,qemu=test,tests=lostirq+portenable+faultdiag+hostile+surprise+sense64+suspend+dyingunbind+aer}
+EH_MATRIX=${MPTMQ_CHECK_EH-6.1:mptmq:msi=off 6.12:mptmq:msi=on sid:mptmq:msi=on 6.12:mptmq:msi=on,qemu=test,tests=lostirq+portenable+faultdiag+hostile+eventack+surprise+sense64+suspend+dyingunbind+aer}
 TESTS=${MPTMQ_CHECK_TESTS:-}
 JOBS=${MPTMQ_CHECK_JOBS:-2}
 CHECK_OUT=$VM_OUT/check

@@ -6,7 +6,8 @@
 #
 #   qmp_cmd/qmp_ok JSON    a QMP command through the host's qmp-watch.py
 #                          (request/response files in the run directory)
-#   model_require, model_set PROP VALUE, model_no_violation [RULE]
+#   model_require, model_set PROP VALUE, model_get PROP,
+#   model_no_violation [RULE]
 #                          the test QEMU's fault hooks (skip without it)
 #                          and its strict-check log
 #   eh_counters, eh_counter NAME, eh_counters_delta FILE
@@ -66,6 +67,18 @@ model_require()
 model_set()
 {
 	qmp_cmd '{"execute":"qom-set","arguments":{"path":"/machine/peripheral/hba0","property":"'"$1"'","value":'"$2"'}}'
+}
+
+# model_get PROPERTY - print a property of the test QEMU's HBA (qom-get on
+# /machine/peripheral/hba0); fail when QMP gives no value.
+model_get()
+{
+	local out v
+	out=$(qmp_cmd '{"execute":"qom-get","arguments":{"path":"/machine/peripheral/hba0","property":"'"$1"'"}}') ||
+		{ echo "$out" >&2; return 1; }
+	v=$(sed -nE 's/.*"return": *"?([^",}]*)"?.*/\1/p' <<<"$out")
+	[[ -n $v ]] || return 1
+	echo "$v"
 }
 
 # model_no_violation [RULE] - the test QEMU logged no strict-check

@@ -28,6 +28,9 @@ MUTANTS=(
 "reset_did_ok|mptmq_ioc.c|s/(mptmq_ioc_make_ready\(ioc\);\n.*\n\tmptmq_fail_all\(ioc, )DID_RESET/\$1DID_OK/|slow|ioc_reset_requeues_held_command|an IOC reset completes the commands the IOC forgot as successful (DID_OK instead of DID_RESET)"
 "no_fault_watch|mptmq_eh.c|s/if \(mptmq_state\(ioc\) == MPTMQ_STATE_RUNNING &&/if (0 \&\& mptmq_state(ioc) == MPTMQ_STATE_RUNNING \&\&/|fault|fault_1_detected_and_recovered|the watchdog ignores a FAULTed IOC"
 "no_sense|mptmq_reply.c|s/if \(res.sense_len\)/if (0 \&\& res.sense_len)/|medium|midlayer_eh_never_ran|CHECK CONDITION completes without the sense data"
+"event_one_slot|mptmq_config.c|s/if \(ioc->event_count < MPTMQ_EVENT_RING\) \{/if (ioc->event_count < 1) {/; s/\} else \{\n\t\tioc->event_overflow = true;\n\t\}/} else {\n\t\tioc->event_ring[ioc->event_head] = *rec;\n\t\tqueued = true;\n\t}/|--qemu test eventack|acked_once|one pending event slot, overwritten by the next event from the interrupt handler (the 0.3.0 event path): acks are lost"
+"event_ack_skip_malformed|mptmq_config.c|s/\t\tif \(rec\.ack\)\n\t\t\tmptmq_event_ack/\t\tif (rec.ack \&\& !rec.malformed)\n\t\t\tmptmq_event_ack/|--qemu test eventack|acked_once|a malformed event is not acknowledged"
+"no_pci_recovery_deadline|mptmq_eh.c|s/\t\tschedule_delayed_work\(&ioc->pci_recovery,/\t\tif (0)\n\t\t\tschedule_delayed_work(\&ioc->pci_recovery,/|aer|fatal_io_ends|a frozen channel whose recovery fails (6.1/6.12 call no driver then) is waited for forever"
 "remove_keeps_watchdog|mptmq_main.c|s/\tmptmq_watchdog_stop\(ioc\);\n(\tcancel_work_sync\(&ioc->event_ack_work\);)/\$1/|hotplug|eh_hotplug|remove() leaves the doorbell watchdog running after the IOC is freed"
 )
 

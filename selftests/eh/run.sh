@@ -27,19 +27,21 @@
 #   --name NAME      run directories out/eh/NAME-<vm> (default
 #                    <kver>-<driver>-msi<on|off>)
 #   TEST...          resets recovery medium fault slow hotplug lostirq
-#                    portenable faultdiag hostile surprise sense64 suspend
-#                    dyingunbind aer (default all; on the stock QEMU all but
+#                    portenable faultdiag hostile eventack surprise sense64
+#                    suspend dyingunbind aer (default all; on the stock QEMU all but
 #                    the model, bigmem, dying, pm and aer groups)
 #
 # The tests are grouped into VMs: "main" (resets recovery medium fault),
 # "slow" (a throttled disk), "hotplug" (QMP device_del/device_add of the
 # HBA through qmp-watch.py), and on the test QEMU only "model" (its fault
-# hooks set over QMP: lostirq portenable faultdiag hostile surprise) and
+# hooks set over QMP: lostirq portenable faultdiag hostile eventack
+# surprise) and
 # "bigmem" (sense64: 5 GiB guest, no IOMMU, so the sense pool can lie above
 # 4 GiB), "pm" (suspend: S3 on, the watcher wakes the guest; on either
 # QEMU, the stale-doorbell hook on the test build) and on the test QEMU
 # "dying" (dyingunbind: the device dies during the unbind); "aer" (either
-# QEMU: a non-fatal AER error injected at the bridge above the HBA).
+# QEMU: a non-fatal AER error injected at the bridge above the HBA, then a
+# fatal one whose recovery fails).
 # Prints KTAP (each VM's guest KTAP nested),
 # then as its last line "N passed, N failed[, N skipped]".  Exit status 1
 # when a test failed.
@@ -54,10 +56,10 @@ EH_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$EH_DIR/../vm/vmlib.sh"
 
 ALL_TESTS=(resets recovery medium fault slow hotplug lostirq portenable faultdiag hostile
-	   surprise sense64 suspend dyingunbind aer)
+	   eventack surprise sense64 suspend dyingunbind aer)
 declare -A GROUP=([resets]=main [recovery]=main [medium]=main [fault]=main
 		  [slow]=slow [hotplug]=hotplug [lostirq]=model [portenable]=model
-		  [faultdiag]=model [hostile]=model [surprise]=model [sense64]=bigmem [suspend]=pm [dyingunbind]=dying [aer]=aer)
+		  [faultdiag]=model [hostile]=model [surprise]=model [eventack]=model [sense64]=bigmem [suspend]=pm [dyingunbind]=dying [aer]=aer)
 GROUPS_ORDER=(main slow hotplug model bigmem pm dying aer)
 PASSED=0 FAILED=0 SKIPPED=0 TESTNUM=0
 

@@ -4,7 +4,8 @@
 # run.sh [SCRIPT[:TEST]...] - the model tests: the test QEMU's mptsas1068
 # driven from a qtest "CPU" (no guest, a second or two each).  Every strict
 # check, fault hook and SAS event is made to fire on purpose and its effect
-# read back (test_strict.py, test_hooks.py, test_sas_events.py; the
+# read back (test_strict.py, test_hooks.py, test_event_ack.py,
+# test_sas_events.py; the
 # lsi53c1030 SPI personality: test_spi.py).
 #
 #   selftests/model/run.sh                        all of them
@@ -24,7 +25,7 @@ if [[ -z ${MPTMQ_TEST_QEMU:-} ]]; then
 	MPTMQ_TEST_QEMU=$(bash "$HERE/../qemu/build.sh" | tail -n 1) || exit 1
 	export MPTMQ_TEST_QEMU
 fi
-(($#)) || set -- test_strict test_hooks test_sas_events test_spi
+(($#)) || set -- test_strict test_hooks test_event_ack test_sas_events test_spi
 summary=()
 for arg in "$@"; do
 	script=${arg%%:*}

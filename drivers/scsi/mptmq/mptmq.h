@@ -74,7 +74,9 @@
  * it from any context (xchg, no lock: it runs in the interrupt handler
  * too); every other change is made under @ioc_mutex by mptmq_set_state(),
  * a compare-and-exchange that never leaves DEAD, so a bring-up or reset
- * cannot undo a concurrent mark_dead().
+ * cannot undo a concurrent mark_dead().  RESETTING for PCI error recovery
+ * (a frozen channel) is bounded by @pci_recovery: DEAD, with the disks
+ * set offline, when slot_reset() does not come in time.
  *
  * **Locking.**  The chip's reset mutex (&struct mptmq_chip, shared by the
  * PCI functions of one chip: a 53C1030's two channels) is taken before
@@ -366,6 +368,7 @@ struct mptmq_stats {
  * @event_work: acknowledges and handles the queued events
  * @event_dropped: events dropped (ring full, or no event named)
  * @event_acks: EventAcks sent
+ * @event_ack_required: events received that asked for an EventAck
  * @sas: SAS topology (mptmq_sas.c); NULL on an SPI port
  * @spi: parallel SCSI port (mptmq_spi.c); NULL on a SAS port
  * @chip: the chip this function shares with its partner (mptmq_chip.c)
@@ -377,6 +380,8 @@ struct mptmq_stats {
  * @irqs_handled: interrupts the handler took as ours (written by it only)
  * @irqs_at_tick: @irqs_handled at the previous watchdog tick
  * @reset_work: IOC reset outside the midlayer's error handling
+ * @pci_recovery: gives the IOC up when PCI error recovery of a frozen
+ *	channel does not reach slot_reset() in time
  * @removing: remove() has started: schedule no more work
  * @info: the host's info string
  * @debugfs: this IOC's debugfs directory
@@ -451,6 +456,7 @@ struct mptmq_ioc {
 	struct work_struct	event_work;
 	atomic_t		event_dropped;
 	atomic_t		event_acks;
+	atomic_t		event_ack_required;
 	struct mptmq_sas	*sas;
 	struct mptmq_spi	*spi;
 	struct mptmq_chip	*chip;
@@ -461,6 +467,7 @@ struct mptmq_ioc {
 	unsigned long		irqs_handled;
 	unsigned long		irqs_at_tick;
 	struct work_struct	reset_work;
+	struct delayed_work	pci_recovery;
 	bool			removing;
 	char			info[96];	/* Scsi_Host info string */
 	struct dentry		*debugfs;
@@ -595,6 +602,7 @@ mptmq_timeout_ret_t mptmq_eh_timed_out(struct scsi_cmnd *scmd);
 void mptmq_watchdog_start(struct mptmq_ioc *ioc);
 void mptmq_watchdog_stop(struct mptmq_ioc *ioc);
 void mptmq_reset_work(struct work_struct *work);
+void mptmq_pci_recovery_expired(struct work_struct *work);
 extern const struct pci_error_handlers mptmq_err_handler;
 void mptmq_debugfs_init(struct mptmq_ioc *ioc);
 void mptmq_debugfs_exit(struct mptmq_ioc *ioc);

@@ -481,6 +481,8 @@ void mptmq_event_reply(struct mptmq_ioc *ioc, const struct mpi_event_notificatio
 				     len);
 		return;
 	}
+	if (rec.ack)
+		atomic_inc(&ioc->event_ack_required);
 	if (rec.malformed)
 		dev_warn_ratelimited(&ioc->pdev->dev,
 				     "malformed event 0x%02x (%u bytes, %u data dwords): data ignored\n",

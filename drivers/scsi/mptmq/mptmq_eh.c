@@ -24,6 +24,17 @@ module_param_named(spi_settle_ms, mptmq_spi_settle_ms, uint, 0644);
 MODULE_PARM_DESC(spi_settle_ms,
 		 "Parallel SCSI only: ms to wait for the devices after a bus or host reset (default: 1000)");
 
+/*
+ * How long a frozen channel may wait for slot_reset().  The PCI core waits
+ * up to 60 s for a device to become ready after the reset before it calls
+ * slot_reset() (PCIE_RESET_READY_POLL_MS in drivers/pci/pci.c), so a
+ * recovery that works ends well inside this.
+ */
+static unsigned int mptmq_pci_recovery_s = 75;
+module_param_named(pci_recovery_timeout, mptmq_pci_recovery_s, uint, 0644);
+MODULE_PARM_DESC(pci_recovery_timeout,
+		 "s PCI error recovery of a frozen channel may take before the IOC is given up and its disks set offline (default: 75)");
+
 /**
  * DOC: Error handling
  *
@@ -57,6 +68,16 @@ MODULE_PARM_DESC(spi_settle_ms,
  * midlayer's host reset finds the IOC gone and it is marked DEAD.  A reset
  * that fails while the channel is offline leaves the IOC to PCI error
  * recovery instead of marking it dead.
+ *
+ * A recovery that fails (the link does not come back after the reset) calls
+ * no driver on 6.1 and 6.12: pcie_do_recovery() only sends the
+ * FAILED_RECOVERY uevent and leaves the channel frozen; later kernels call
+ * error_detected(perm_failure).  Commands the midlayer retries meanwhile
+ * are never started, so no command timeout ends the wait.  So
+ * error_detected(frozen) arms @pci_recovery: if slot_reset() has not come
+ * within the pci_recovery_timeout parameter (75 s), and on
+ * error_detected(perm_failure) at once, the IOC is marked DEAD (every
+ * command fails with DID_NO_CONNECT) and its disks are set offline.
  *
  * A watchdog reads the doorbell once a second, when no reset or handshake
  * holds @ioc_mutex: FAULT leads to an IOC reset (straight to a diagnostic
@@ -564,6 +585,57 @@ void mptmq_watchdog_stop(struct mptmq_ioc *ioc)
 
 /* ---------------- PCI error recovery ---------------- */
 
+/*
+ * Give up on an IOC PCI error recovery cannot bring back: fail everything
+ * and set the disks offline, so nothing waits for it and the midlayer
+ * rejects new I/O itself.  Process context.
+ */
+static void mptmq_pci_give_up(struct mptmq_ioc *ioc, const char *why)
+{
+	struct scsi_device *sdev;
+
+	mptmq_ioc_mark_dead(ioc, why);
+	shost_for_each_device(sdev, ioc->shost) {
+		mutex_lock(&sdev->state_mutex);
+		scsi_device_set_state(sdev, SDEV_OFFLINE);
+		mutex_unlock(&sdev->state_mutex);
+	}
+	dev_err(&ioc->pdev->dev, "disks set offline\n");
+}
+
+/**
+ * mptmq_pci_recovery_expired() - PCI error recovery did not reach slot_reset()
+ * @work: the IOC's pci_recovery work, armed by error_detected(frozen)
+ *
+ * Context: workqueue; sleeps.
+ */
+void mptmq_pci_recovery_expired(struct work_struct *work)
+{
+	struct mptmq_ioc *ioc = container_of(to_delayed_work(work), struct mptmq_ioc,
+					     pci_recovery);
+
+	dev_err(&ioc->pdev->dev, "PCI error recovery did not complete in %u s\n",
+		mptmq_pci_recovery_s);
+	mptmq_pci_give_up(ioc, "PCI error recovery failed");
+}
+
+/**
+ * mptmq_pci_error_detected() - pci_error_handlers error_detected
+ * @pdev: the PCI function
+ * @state: io_normal (a non-fatal error: MMIO and DMA still work), io_frozen
+ *	(fatal: nothing gets through until the slot is reset) or
+ *	io_perm_failure (the device is gone for good)
+ *
+ * Normal: nothing to stop; mmio_enabled() checks the IOC.  Frozen: the
+ * watchdog stops, the IOC goes RESETTING with its reply FIFO closed, what
+ * it held completes with DID_RESET for a retry after slot_reset(), and
+ * @ioc->pci_recovery bounds the wait.  Permanent failure: the IOC is given
+ * up (DEAD, disks offline).
+ *
+ * Context: process (the AER/DPC recovery thread, device lock held); sleeps.
+ * Takes @ioc->ioc_mutex.
+ * Return: CAN_RECOVER, NEED_RESET, or DISCONNECT.
+ */
 static pci_ers_result_t mptmq_pci_error_detected(struct pci_dev *pdev, pci_channel_state_t state)
 {
 	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
@@ -589,13 +661,26 @@ static pci_ers_result_t mptmq_pci_error_detected(struct pci_dev *pdev, pci_chann
 		mptmq_replies_close(ioc);
 		mptmq_fail_all(ioc, DID_RESET);
 		mutex_unlock(&ioc->ioc_mutex);
+		schedule_delayed_work(&ioc->pci_recovery,
+				      msecs_to_jiffies(mptmq_pci_recovery_s * 1000));
 		return PCI_ERS_RESULT_NEED_RESET;
 	default:
-		mptmq_ioc_mark_dead(ioc, "permanent PCI failure");
+		cancel_delayed_work_sync(&ioc->pci_recovery);
+		mptmq_pci_give_up(ioc, "permanent PCI failure");
 		return PCI_ERS_RESULT_DISCONNECT;
 	}
 }
 
+/**
+ * mptmq_pci_mmio_enabled() - pci_error_handlers mmio_enabled
+ * @pdev: the PCI function
+ *
+ * After a non-fatal error MMIO works: an IOC still OPERATIONAL carries on,
+ * any other asks for a slot reset.
+ *
+ * Context: process (recovery thread, device lock held).
+ * Return: RECOVERED or NEED_RESET.
+ */
 static pci_ers_result_t mptmq_pci_mmio_enabled(struct pci_dev *pdev)
 {
 	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
@@ -606,10 +691,23 @@ static pci_ers_result_t mptmq_pci_mmio_enabled(struct pci_dev *pdev)
 	return PCI_ERS_RESULT_NEED_RESET;
 }
 
+/**
+ * mptmq_pci_slot_reset() - pci_error_handlers slot_reset
+ * @pdev: the PCI function, its slot or link reset
+ *
+ * Restores the PCI state (and saves it again for the next error) and
+ * resets the IOC.  The recovery deadline stops: an IOC it has already
+ * given up stays DEAD, and the reset then fails.
+ *
+ * Context: process (recovery thread, device lock held); sleeps.  Takes the
+ * chip's reset mutex and @ioc->ioc_mutex (mptmq_ioc_reset()).
+ * Return: RECOVERED, or DISCONNECT when the IOC does not come back.
+ */
 static pci_ers_result_t mptmq_pci_slot_reset(struct pci_dev *pdev)
 {
 	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
 
+	cancel_delayed_work_sync(&ioc->pci_recovery);
 	pci_restore_state(pdev);
 	/* Restoring consumed the saved state: keep one for the next error. */
 	pci_save_state(pdev);
@@ -619,6 +717,14 @@ static pci_ers_result_t mptmq_pci_slot_reset(struct pci_dev *pdev)
 							PCI_ERS_RESULT_RECOVERED;
 }
 
+/**
+ * mptmq_pci_resume() - pci_error_handlers resume: recovery is complete
+ * @pdev: the PCI function
+ *
+ * Restarts the watchdog that error_detected(frozen) stopped.
+ *
+ * Context: process (recovery thread, device lock held).
+ */
 static void mptmq_pci_resume(struct pci_dev *pdev)
 {
 	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
@@ -686,6 +792,23 @@ static int mptmq_limits_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(mptmq_limits);
 
+/*
+ * events: the event path's counters, "name value" lines: ack_required
+ * (events received that asked for an EventAck), acks (EventAcks sent),
+ * dropped (events dropped: ring full or unusable reply), queued (in the
+ * ring now).  Unlocked: a snapshot.
+ */
+static int mptmq_events_show(struct seq_file *m, void *unused)
+{
+	struct mptmq_ioc *ioc = m->private;
+
+	seq_printf(m, "ack_required %d\nacks %d\ndropped %d\nqueued %u\n",
+		   atomic_read(&ioc->event_ack_required), atomic_read(&ioc->event_acks),
+		   atomic_read(&ioc->event_dropped), READ_ONCE(ioc->event_count));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mptmq_events);
+
 /* pools: bus addresses and sizes of the DMA pools, "name address bytes" */
 static int mptmq_pools_show(struct seq_file *m, void *unused)
 {
@@ -722,8 +845,8 @@ DEFINE_SHOW_ATTRIBUTE(mptmq_doorbell);
  *
  * inject_fault (write 1: fault the IOC with an invalid function),
  * ioc_reset (write 1: reset the IOC), and the read-only dumps
- * error_counters, queue_limits, doorbell and pools (bus addresses of the
- * DMA pools).  Failures are ignored, as
+ * error_counters, queue_limits, doorbell, pools (bus addresses of the
+ * DMA pools) and events (the event path's counters).  Failures are ignored, as
  * debugfs is optional.
  */
 void mptmq_debugfs_init(struct mptmq_ioc *ioc)
@@ -733,6 +856,7 @@ void mptmq_debugfs_init(struct mptmq_ioc *ioc)
 	debugfs_create_file("queue_limits", 0444, ioc->debugfs, ioc, &mptmq_limits_fops);
 	debugfs_create_file("doorbell", 0444, ioc->debugfs, ioc, &mptmq_doorbell_fops);
 	debugfs_create_file("pools", 0400, ioc->debugfs, ioc, &mptmq_pools_fops);
+	debugfs_create_file("events", 0444, ioc->debugfs, ioc, &mptmq_events_fops);
 	debugfs_create_file_unsafe("inject_fault", 0200, ioc->debugfs, ioc,
 				   &mptmq_inject_fault_fops);
 	debugfs_create_file_unsafe("ioc_reset", 0200, ioc->debugfs, ioc, &mptmq_reset_fops);

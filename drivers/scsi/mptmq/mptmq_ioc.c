@@ -636,6 +636,9 @@ int mptmq_ioc_start(struct mptmq_ioc *ioc)
  *
  * Masks interrupts and, if the device still answers, resets the message
  * unit so the IOC stops touching host memory before the pools are freed.
+ * Not on a channel PCI error recovery left offline (frozen or failed):
+ * nothing gets through it, and the handshakes would only time out (a
+ * minute on QEMU after a failed link reset).
  * The IOC leaves its chip first: a partner's diagnostic reset no longer
  * restarts it.
  *
@@ -652,7 +655,9 @@ void mptmq_ioc_stop(struct mptmq_ioc *ioc)
 	mptmq_irq_mask(ioc);
 	synchronize_irq(ioc->irq);
 	mptmq_replies_close(ioc);
-	if (mptmq_readl(ioc, MPI_REG_DOORBELL) != MPI_REPLY_EMPTY)
+	if (pci_channel_offline(ioc->pdev))
+		dev_info(&ioc->pdev->dev, "PCI channel offline: IOC not reset\n");
+	else if (mptmq_readl(ioc, MPI_REG_DOORBELL) != MPI_REPLY_EMPTY)
 		mptmq_ioc_make_ready(ioc);
 	ioc->events_on = false;
 	mutex_unlock(&ioc->ioc_mutex);

@@ -82,6 +82,13 @@ static void mptmq_set_product(struct mptmq_ioc *ioc)
 	snprintf(ioc->product, sizeof(ioc->product), "LSI%s", mptmq_chip(pdev->device));
 }
 
+/**
+ * mptmq_info() - scsi_host_template info: the host's one-line description
+ * @shost: the SCSI host
+ *
+ * Context: process; no locks.
+ * Return: the description built at probe (product, firmware, MPI version).
+ */
 static const char *mptmq_info(struct Scsi_Host *shost)
 {
 	return shost_to_ioc(shost)->info;
@@ -195,6 +202,18 @@ static void mptmq_set_limits(struct mptmq_ioc *ioc)
 		 f->msg_version >> 8, f->msg_version & 0xff);
 }
 
+/**
+ * mptmq_probe() - pci_driver probe: bring up one IOC and its SCSI host
+ * @pdev: the PCI function
+ * @id: the matching entry of the driver's id table
+ *
+ * Enables the function, maps the registers, brings the IOC to READY,
+ * allocates the pools, starts the IOC, registers the host and scans it.
+ * Every step is undone in reverse on failure.
+ *
+ * Context: process (driver core, device lock held); sleeps.
+ * Return: 0 or a negative errno.
+ */
 static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct Scsi_Host *shost;
@@ -240,6 +259,7 @@ static int mptmq_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		init_completion(&ioc->internal[i].done);
 	INIT_WORK(&ioc->event_work, mptmq_event_work);
 	INIT_WORK(&ioc->reset_work, mptmq_reset_work);
+	INIT_DELAYED_WORK(&ioc->pci_recovery, mptmq_pci_recovery_expired);
 	pci_set_drvdata(pdev, ioc);
 
 	ret = mptmq_map_bar(ioc);
@@ -332,12 +352,24 @@ disable_device:
 	return ret;
 }
 
+/**
+ * mptmq_remove() - pci_driver remove: unbind, unload, or hot removal
+ * @pdev: the PCI function
+ *
+ * A device that is gone is marked DEAD first, so nothing waits for it.
+ * The watchdog runs until the midlayer has flushed and removed the host's
+ * devices, so an IOC that dies during the removal is still noticed; then
+ * the IOC is stopped and everything freed in the reverse order of probe.
+ *
+ * Context: process (driver core, device lock held); sleeps.
+ */
 static void mptmq_remove(struct pci_dev *pdev)
 {
 	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
 
 	ioc->removing = true;
 	mptmq_debugfs_exit(ioc);
+	cancel_delayed_work_sync(&ioc->pci_recovery);
 	/* A surprise removal must not leave commands waiting for a dead IOC. */
 	if (!pci_device_is_present(pdev))
 		mptmq_ioc_mark_dead(ioc, "device removed");
@@ -364,6 +396,12 @@ static void mptmq_remove(struct pci_dev *pdev)
 	pci_disable_device(pdev);
 }
 
+/**
+ * mptmq_shutdown() - pci_driver shutdown: stop the IOC's DMA
+ * @pdev: the PCI function
+ *
+ * Context: process (reboot, kexec); sleeps.
+ */
 static void mptmq_shutdown(struct pci_dev *pdev)
 {
 	struct mptmq_ioc *ioc = pci_get_drvdata(pdev);
