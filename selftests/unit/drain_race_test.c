@@ -47,8 +47,8 @@ struct race_case {
 };
 
 static const struct race_case cases[] = {
-	{ "interrupt handler (shared INTx) against close + re-post", true, B_OPEN },
-	{ "eh drain against close + re-post", false, B_OPEN },
+	{ "interrupt handler (shared INTx) against close + re-post", true, B_REPOSTED },
+	{ "eh drain against close + re-post", false, B_REPOSTED },
 	{ "eh drain against close", false, B_CLOSED },
 };
 
@@ -125,9 +125,15 @@ static int frame_index(u32 addr)
 	return off < 0 ? -1 : (int)(off / MPTMQ_REPLY_FRAME_SIZE);
 }
 
+/* B waits for reply_lock while A holds it (only A and B take it). */
+static bool b_blocked(void)
+{
+	return get(&fuzz_ioc.reply_lock.waiting) && get(&fuzz_ioc.reply_lock.locked);
+}
+
 /*
- * Let B run: wait until it is blocked on reply_lock or has reached the
- * case's step (bounded).  Returns true if B is blocked.
+ * Let B run: wait until it is blocked on reply_lock held by A or has
+ * reached the case's step (bounded).  Returns true if B is blocked.
  */
 static bool let_b_run(void)
 {
@@ -136,7 +142,7 @@ static bool let_b_run(void)
 	while (now_ms() < end) {
 		if (get(&step) >= (int)cur->target)
 			return false;
-		if (get(&fuzz_ioc.reply_lock.waiting))
+		if (b_blocked())
 			return true;
 		sleep_1ms();
 	}
@@ -192,7 +198,7 @@ static u32 model_read(unsigned int reg)
 
 			while (now_ms() - t0 < HOLD_MS)
 				sleep_1ms();
-			if (get(&step) >= (int)cur->target || !get(&fuzz_ioc.reply_lock.waiting))
+			if (get(&step) >= (int)cur->target || !b_blocked())
 				fail("B got past reply_lock while A held reply frame 0x%08x",
 				     held_frame);
 			else
@@ -362,9 +368,9 @@ static bool run_case(unsigned int n, const struct race_case *c)
 	if (fuzz_cmds[0].done_count != 1 || fuzz_cmds[1].done_count != 1)
 		fail("commands completed %d and %d times, not once each",
 		     fuzz_cmds[0].done_count, fuzz_cmds[1].done_count);
-	if (fuzz_ioc.reply_lock.locked || get(&fuzz_ioc.reply_lock.waiting))
+	if (get(&fuzz_ioc.reply_lock.locked) || get(&fuzz_ioc.reply_lock.waiting))
 		fail("reply_lock left held (%d) or waited on (%d)",
-		     fuzz_ioc.reply_lock.locked, get(&fuzz_ioc.reply_lock.waiting));
+		     get(&fuzz_ioc.reply_lock.locked), get(&fuzz_ioc.reply_lock.waiting));
 	if (!fuzz_ioc.replies_open)
 		fail("the FIFO left closed after mptmq_replies_open()");
 	fuzz_reg_read = NULL;

@@ -83,7 +83,9 @@ typedef struct { int counter; } atomic_t;
 /*
  * For tests that race two threads through the driver (selftests/unit/
  * drain_race_test.c): a spinlock is a real lock.  @locked counts holders
- * (0 or 1), @waiting the threads blocked on it right now.
+ * (0 or 1), @waiting the threads blocked on it right now; both change
+ * atomically, @waiting before @locked on the way in, so that another
+ * thread seeing both non-zero knows the lock is held and someone waits.
  */
 #include <pthread.h>
 typedef struct {
@@ -94,7 +96,7 @@ typedef struct {
 static inline void spin_lock_init(spinlock_t *l)
 {
 	pthread_mutex_init(&l->m, NULL);
-	l->locked = 0;
+	__atomic_store_n(&l->locked, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&l->waiting, 0, __ATOMIC_SEQ_CST);
 }
 static inline void kenv_spin_lock(spinlock_t *l)
@@ -104,11 +106,11 @@ static inline void kenv_spin_lock(spinlock_t *l)
 		pthread_mutex_lock(&l->m);
 		__atomic_sub_fetch(&l->waiting, 1, __ATOMIC_SEQ_CST);
 	}
-	l->locked++;
+	__atomic_add_fetch(&l->locked, 1, __ATOMIC_SEQ_CST);
 }
 static inline void kenv_spin_unlock(spinlock_t *l)
 {
-	l->locked--;
+	__atomic_sub_fetch(&l->locked, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&l->m);
 }
 #define spin_lock_irqsave(l, f)		do { (f) = 0; kenv_spin_lock(l); } while (0)
