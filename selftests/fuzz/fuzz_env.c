@@ -9,6 +9,8 @@ struct mptmq_ioc fuzz_ioc;
 struct scsi_cmnd fuzz_cmds[FUZZ_MAX_IO];
 enum fuzz_fifo_mode fuzz_fifo_mode;
 bool fuzz_event_answered;
+u32 (*fuzz_reg_read)(unsigned int reg);
+void (*fuzz_reg_write)(u32 v, unsigned int reg);
 unsigned long jiffies;
 struct workqueue_struct *system_long_wq;
 
@@ -83,6 +85,8 @@ u32 readl(const volatile void __iomem *addr)
 {
 	size_t reg = (const volatile u8 *)addr - (const volatile u8 *)fuzz_ioc.regs;
 
+	if (fuzz_reg_read)
+		return fuzz_reg_read(reg);
 	if (reg == MPI_REG_REPLY_FIFO)
 		return fuzz_in.pos + 4 <= fuzz_in.len ? fuzz_u32() : MPI_REPLY_EMPTY;
 	return 0;
@@ -97,6 +101,8 @@ void writel(u32 v, volatile void __iomem *addr)
 	    mptmq_reply_offset(v >> 1, fuzz_ioc.reply_low, fuzz_ioc.reply_depth,
 			       MPTMQ_REPLY_FRAME_SIZE) < 0)
 		fuzz_fail("reply frame %08x handed back is not in the pool", v);
+	if (fuzz_reg_write)
+		fuzz_reg_write(v, reg);
 }
 
 /* ---- midlayer ---- */
@@ -296,6 +302,8 @@ void fuzz_ioc_setup(unsigned int nr_io, unsigned int depth)
 
 	log_on = getenv("FUZZ_LOG");
 	memset(ioc, 0, sizeof(*ioc));
+	spin_lock_init(&ioc->reply_lock);
+	spin_lock_init(&ioc->event_lock);
 	memset(fuzz_cmds, 0, sizeof(fuzz_cmds));
 	memset(cmd_priv, 0, sizeof(cmd_priv));
 	ioc->pdev = &pdev;

@@ -48,4 +48,13 @@ extern enum fuzz_fifo_mode fuzz_fifo_mode;
 /* The IOC answered an EventNotification (a reply reached its slot). */
 extern bool fuzz_event_answered;
 
+/*
+ * A test's own model of the IOC's registers (selftests/unit/
+ * drain_race_test.c): when set, register reads and writes go to it
+ * instead of the input-fed reply FIFO above; a reply frame handed back is
+ * still checked to be one of ours first.
+ */
+extern u32 (*fuzz_reg_read)(unsigned int reg);
+extern void (*fuzz_reg_write)(u32 v, unsigned int reg);
+
 #endif

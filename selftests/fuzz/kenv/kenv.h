@@ -5,7 +5,7 @@
  * libFuzzer, ASan and UBSan (selftests/fuzz/).  Force-included before
  * everything (-include kenv.h); the kernel headers the driver names are
  * empty files in this directory.  Locks, RCU and work are single-threaded
- * no-ops; register access, the SCSI midlayer and the parts of the driver
+ * no-ops (spinlocks are real locks with -DKENV_THREADS); register access, the SCSI midlayer and the parts of the driver
  * not compiled here are provided by the harnesses (fuzz_env.c).
  */
 #ifndef _KENV_H
@@ -79,14 +79,58 @@ typedef struct { int counter; } atomic_t;
 #define atomic_set(a, v)	((a)->counter = (v))
 
 /* locks, RCU, completions, work */
+#ifdef KENV_THREADS
+/*
+ * For tests that race two threads through the driver (selftests/unit/
+ * drain_race_test.c): a spinlock is a real lock.  @locked counts holders
+ * (0 or 1), @waiting the threads blocked on it right now; both change
+ * atomically, @waiting before @locked on the way in, so that another
+ * thread seeing both non-zero knows the lock is held and someone waits.
+ */
+#include <pthread.h>
+typedef struct {
+	pthread_mutex_t	m;
+	int		locked;
+	int		waiting;
+} spinlock_t;
+static inline void spin_lock_init(spinlock_t *l)
+{
+	pthread_mutex_init(&l->m, NULL);
+	__atomic_store_n(&l->locked, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&l->waiting, 0, __ATOMIC_SEQ_CST);
+}
+static inline void kenv_spin_lock(spinlock_t *l)
+{
+	if (pthread_mutex_trylock(&l->m)) {
+		__atomic_add_fetch(&l->waiting, 1, __ATOMIC_SEQ_CST);
+		pthread_mutex_lock(&l->m);
+		__atomic_sub_fetch(&l->waiting, 1, __ATOMIC_SEQ_CST);
+	}
+	__atomic_add_fetch(&l->locked, 1, __ATOMIC_SEQ_CST);
+}
+static inline void kenv_spin_unlock(spinlock_t *l)
+{
+	__atomic_sub_fetch(&l->locked, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&l->m);
+}
+#define spin_lock_irqsave(l, f)		do { (f) = 0; kenv_spin_lock(l); } while (0)
+#define spin_unlock_irqrestore(l, f)	do { (void)(f); kenv_spin_unlock(l); } while (0)
+#define spin_lock_irq(l)		kenv_spin_lock(l)
+#define spin_unlock_irq(l)		kenv_spin_unlock(l)
+#define spin_lock(l)			kenv_spin_lock(l)
+#define spin_unlock(l)			kenv_spin_unlock(l)
+#else
+/* Single-threaded: a lock is a count of its holders. */
 typedef struct { int locked; } spinlock_t;
-struct mutex { int locked; };
+#define spin_lock_init(l)		((l)->locked = 0)
 #define spin_lock_irqsave(l, f)		do { (void)(f); (l)->locked++; } while (0)
 #define spin_unlock_irqrestore(l, f)	do { (void)(f); (l)->locked--; } while (0)
 #define spin_lock_irq(l)		((l)->locked++)
 #define spin_unlock_irq(l)		((l)->locked--)
 #define spin_lock(l)			((l)->locked++)
 #define spin_unlock(l)			((l)->locked--)
+#endif
+struct mutex { int locked; };
 #define mutex_lock(m)			((m)->locked++)
 #define mutex_unlock(m)			((m)->locked--)
 #define lockdep_assert_held(l)		assert((l)->locked > 0)
