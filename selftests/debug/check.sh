@@ -75,7 +75,7 @@ tool_lines()
 # reference findings and do not fail the lane.
 check_vm()
 {
-	local name=$1 dir=$2 rc=$3 ref=${4:-0} known
+	local name=$1 dir=$2 rc=$3 ref=${4:-0} known objects
 
 	tool_lines "$dir"
 	known=$( ((ref)) && known_ref_findings "$dir" | grep -c '^    known reference finding')
@@ -84,7 +84,8 @@ check_vm()
 	elif ((rc != 0)); then
 		result FAIL "debug/$name" "the suite failed: $dir"
 	else
-		result PASS "debug/$name" "no reports${known:+, $known known reference findings}; $(grep -c '^unreferenced object' "$dir/kmemleak.txt" 2>/dev/null || echo no) kmemleak objects"
+		objects=$(grep -c '^unreferenced object' "$dir/kmemleak.txt" 2>/dev/null)
+		result PASS "debug/$name" "no reports${known:+, $known known reference findings}; ${objects:-no} kmemleak objects"
 	fi
 }
 
