@@ -103,7 +103,7 @@ reports()
 		[[ -r $log ]] || continue
 		out=$(serial_reports "$log" "$ref")
 		if [[ -n $out ]]; then
-			sed 's/^/    /' <<<"$out"
+			printf '%s\n' "$out" | sed 's/^/    /'
 			none=0
 		fi
 	done
