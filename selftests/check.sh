@@ -22,7 +22,8 @@
 #   5. the debug-kernel lane (selftests/debug/check.sh: the debug kernel,
 #      built once per machine, then two mptmq VMs on it, by default the
 #      probe and data tests and the EH resets test, failing on any KASAN/lockdep/DMA-API/UBSAN/kmemleak
-#      report; make check-debug runs the whole VM suite, mptsas and EH).
+#      report; make check-debug runs seven VM tests, mptsas's probe and
+#      data, and the EH main VM).
 # Prints one line per result, "N skipped" when something skipped, and as its
 # last line "N passed, N failed".  Exit status 1 if anything failed.
 #
@@ -77,8 +78,8 @@
 #                        '--no-ref --tests "probe data" --eh resets': two
 #                        mptmq VMs, about 11 min on the debug kernel, so
 #                        that the cold kernel build fits CI's budget too;
-#                        make check-debug runs the whole suite, mptsas and
-#                        the EH main VM)
+#                        make check-debug runs seven VM tests, mptsas's
+#                        probe and data, and the EH main VM)
 #   MPTMQ_CHECK_DKMS     0 to skip the DKMS install (test_dkms then skips)
 #   MPTMQ_CHECK_TESTS    test subset, e.g. "probe data" (default: all)
 #   MPTMQ_CHECK_JOBS     VMs run in parallel (default 2)

@@ -88,6 +88,8 @@ main()
 		tmo=$timeout
 		[[ -r settings ]] && tmo=$(sed -n "s/^timeout_$t=//p" settings)
 		tmo=${tmo:-$timeout}
+		# A slower kernel (vmlib.sh: the debug kernel) scales them all.
+		tmo=$((tmo * ${MPTMQ_TIMEOUT_SCALE:-1}))
 		echo "# test_$t.sh: start (timeout ${tmo}s)"
 		dmesg_mark
 		start=$SECONDS

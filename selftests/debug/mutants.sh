@@ -26,6 +26,7 @@ MUTANTS=(
 "uaf_completion|mptmq_reply.c|s/(\tcmd = scsi_cmd_priv\(scmd\);\n)/\$1\t{ u32 *p = kmalloc(sizeof(*p), GFP_ATOMIC); kfree(p); if (p) cmd->data_length += READ_ONCE(*p) \& 0; }\n/|probe|BUG: KASAN: (slab-)?use-after-free|KASAN: every SCSI completion reads a word it freed just before"
 "lock_inversion|mptmq_config.c|s/(\tfor \(;;\) \{\n\t\tspin_lock_irq\(&ioc->event_lock\);\n)/\$1\t\tspin_lock(\&ioc->reply_lock);\n\t\tspin_unlock(\&ioc->reply_lock);\n/|probe|possible circular locking dependency|lockdep: the event work takes reply_lock inside event_lock, the reply path event_lock inside reply_lock"
 "unmap_wrong_size|mptmq_mem.c|s/(\tif \(ioc->pool\)\n\t\tdma_free_coherent\(dev, ioc->pool_size)/\$1 \/ 2/|probe|DMA-API: mptmq [0-9a-f:.]+: device driver frees DMA memory with different size|DMA-API: the request/reply pool is freed with half its size"
+"leaked_target|mptmq_sas.c|s/(\tstarget->hostdata = NULL;\n\tspin_unlock_irq\(&ioc->sas->dev_lock\);\n)\tkfree\(tgt\);\n/\$1/|probe|unreferenced object 0x[0-9a-f]+ \(size [0-9]+\)|kmemleak: the per-target data of every SAS target (mptmq_target_alloc) is never freed"
 "leaked_mapping|mptmq_reply.c|s/(\ttrace_mptmq_complete\(ioc, scmd, tag, rep \? le16_to_cpu\(rep->ioc_status\) : 0\);\n)\tscsi_dma_unmap\(scmd\);\n/\$1/|probe|DMA-API entries left after the driver was unbound|DMA-API: a completed command's scatterlist stays mapped"
 )
 

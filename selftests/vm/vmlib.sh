@@ -535,6 +535,13 @@ vm_run()
 		for kv in "${VM_GUEST_ENV[@]}"; do
 			printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
 		done
+		# The debug kernel (KASAN, lockdep, kmemleak under TCG) runs a
+		# test about four times as long as Debian's (test_probe: 109 s
+		# against 29 s on a quiet host; over 300 s at load 12): the
+		# per-test timeouts of run_tests.sh scale with it.
+		if [[ $VM_KVER == *-mptmq-debug ]]; then
+			printf 'export MPTMQ_TIMEOUT_SCALE=%q\n' "${MPTMQ_DEBUG_TIMEOUT_SCALE:-4}"
+		fi
 		printf 'cd %q\n' "$VM_TREE"
 		printf '%q ' "$@"
 		echo
