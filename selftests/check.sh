@@ -268,6 +268,16 @@ report_suite()
 		[[ $status == PASS ]] && line=
 		result "$status" "$entry/$test" "$line"
 	done <"$VM_OUT/vm/$name/summary"
+	# On the test QEMU a run is also judged by the model: any strict-check
+	# violation (a rule real firmware enforces, broken) fails the entry.
+	if grep -q '(QEMU: test)' "$CHECK_OUT/$name.log"; then
+		if grep -q 'logged strict-check violations' "$CHECK_OUT/$name.log"; then
+			grep -m 3 'mptsas-strict: violation' "$CHECK_OUT/$name.log" | sed 's/^/    /'
+			result FAIL "$entry/strict" "$VM_OUT/vm/$name/qemu.log"
+		else
+			result PASS "$entry/strict"
+		fi
+	fi
 	grep -q '^FAIL' "$VM_OUT/vm/$name/summary" &&
 		echo "    logs: $VM_OUT/vm/$name/ (results.ktap, results/, serial.log)"
 }
