@@ -19,6 +19,9 @@
 #   f3  id 3: async                          1 -    -   0 - -
 #   f4  id 4: fail-below-period=0x0a: DV sees failures at 6.25 and 12.5 ns
 #       and falls back (IU off, QAS off, slower) to 25 ns DT   1 25 127 1 0 0
+#   f9  id 9: an Ultra320 disk at a wide-bus id (8-15): it must be found
+#       (f9_agreement fails when it is missing; mptmq once sent IOCInit
+#       MaxDevices 8, and the model then failed every request to ids >= 8)
 #   g0  id 0, hba1 (function 1): an Ultra320 disk
 #
 # Subtests: bound (one host per function, both functions bound), dv (domain

@@ -706,10 +706,12 @@ vm_spi_disks()
 	vm_add_disk f2 raw 2 0 16M
 	vm_add_disk f3 raw 3 0 16M
 	vm_add_disk f4 raw 4 0 32M
+	vm_add_disk f9 raw 9 0 16M
 	vm_add_disk g0 raw 0 0 32M bus=hba1
 	vm_manifest "DISK_f0_SPI=1 6.25 127 1 1 1" "DISK_f1_SPI=- 25 127 - - -" \
 		    "DISK_f2_SPI=1 50 127 - - -" "DISK_f3_SPI=1 - - - - -" \
-		    "DISK_f4_SPI=1 25 127 1 - -" "DISK_g0_SPI=1 6.25 127 1 1 1"
+		    "DISK_f4_SPI=1 25 127 1 - -" "DISK_f9_SPI=1 6.25 127 1 1 1" \
+		    "DISK_g0_SPI=1 6.25 127 1 1 1"
 }
 
 # vm_spisuite_disks - the SPI fixture (vm_spi_disks) and the suite's disks
@@ -717,9 +719,10 @@ vm_spi_disks()
 # and then test_spi and test_spi_resets: the suite's disks at scsi-ids 1-5
 # of function 1, beside g0 (on the lsi53c1030 a target is its scsi-id),
 # Ultra320 targets (no x-spi-target property) without a DISK_<name>_SPI,
-# so the SPI tests leave them out (lib.sh mpt_spi_disks).  Not at ids 8-12
-# of function 0: mptmq found no disk there (no INQUIRY answered after the
-# target's Device page 1 write; seen once on 6.12, not investigated).
+# so the SPI tests leave them out (lib.sh mpt_spi_disks).  (They were put
+# on function 1 when mptmq found no disk at ids 8-15 of function 0: its
+# IOCInit took MaxDevices 8 from IOCFacts; fixed, vm_spi_disks' f9 at id 9
+# checks it.)
 vm_spisuite_disks()
 {
 	vm_spi_disks

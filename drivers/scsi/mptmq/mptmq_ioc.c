@@ -496,7 +496,22 @@ static int mptmq_ioc_init(struct mptmq_ioc *ioc)
 
 	req.who_init = MPI_WHOINIT_HOST_DRIVER;
 	req.function = MPI_FUNCTION_IOC_INIT;
-	req.max_devices = ioc->facts.max_devices;
+	/*
+	 * On a parallel SCSI port the targets the IOC addresses are port 0's
+	 * PortFacts MaxDevices (16 on a wide 53C1030 bus), as mptbase does
+	 * (GetPortFacts: devices_per_bus = pfacts->MaxDevices for a non-SAS
+	 * port; SendIocInit: ioc_init.MaxDevices = devices_per_bus).
+	 * IOCFacts MaxDevices may be what an earlier IOCInit set (the BIOS's
+	 * boot driver, a previous kernel) when the IOC was taken over by a
+	 * message unit reset: QEMU's model (hw/scsi/mptsas.c
+	 * mptsas_process_ioc_facts) reports the current value, and IOCInit
+	 * with 8 made it fail every request to targets 8-15 with
+	 * INVALID_TARGETID, so no disk there was found.
+	 */
+	if (ioc->port.port_type == MPI_PORTFACTS_PORTTYPE_SCSI && ioc->port.max_devices)
+		req.max_devices = min_t(u16, ioc->port.max_devices, U8_MAX);
+	else
+		req.max_devices = ioc->facts.max_devices;
 	req.max_buses = ioc->facts.max_buses;
 	req.msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL);
 	req.reply_frame_size = cpu_to_le16(MPTMQ_REPLY_FRAME_SIZE);
