@@ -125,9 +125,33 @@ result()
 	case $1 in
 	PASS) PASSED=$((PASSED + 1)) ;;
 	SKIP) SKIPPED=$((SKIPPED + 1)) ;;
-	*) FAILED=$((FAILED + 1)) ;;
+	*) FAILED=$((FAILED + 1))
+	   printf '%s %s%s\n' "$1" "$2" "${3:+  ($3)}" >>"$CHECK_OUT/failures" ;;
 	esac
 	printf '%-4s %s%s\n' "$1" "$2" "${3:+  ($3)}"
+}
+
+# evidence - append stdin (a failure's first telling lines, at most 12) to
+# the digest that main prints again just before the closing line: CI shows
+# only the end of the output, and a bare "FAIL name (log)" there says
+# nothing about why.
+evidence()
+{
+	head -n 12 | sed 's/^/      /' >>"$CHECK_OUT/failures"
+}
+
+# ktap_evidence LOG SCRIPT - the telling lines of one guest test (SCRIPT:
+# test_data, test_eh_resets, ...) in a run_tests.sh KTAP log: its failed
+# subtests, timeouts, kernel-log problems (with the lines after them) and,
+# when its VM gave no result, the serial console's tail.
+ktap_evidence()
+{
+	awk -v t="$2" '
+		index($0, "# " t ".sh: start") { on = 1 }
+		on { print }
+		on && $0 ~ ("ok [0-9]+ " t "$") { on = 0 }' "$1" |
+		grep -E -A3 'not ok|problems|timed out|no result' | grep -v '^--$'
+	grep '^# serial: ' "$1" | tail -n 6
 }
 
 # part_time NAME START - print how long part NAME took since START
@@ -269,11 +293,14 @@ report_suite()
 	if [[ ! -s $VM_OUT/vm/$name/summary ]]; then
 		tail -n 15 "$CHECK_OUT/$name.log" | sed 's/^/    /'
 		result FAIL "$entry" "no results, $CHECK_OUT/$name.log"
+		tail -n 8 "$CHECK_OUT/$name.log" | evidence
 		return
 	fi
 	while read -r status test line; do
 		[[ $status == PASS ]] && line=
 		result "$status" "$entry/$test" "$line"
+		[[ $status == FAIL ]] &&
+			ktap_evidence "$VM_OUT/vm/$name/results.ktap" "$test" | evidence
 	done <"$VM_OUT/vm/$name/summary"
 	# On the test QEMU a run is also judged by the model: any strict-check
 	# violation (a rule real firmware enforces, broken) fails the entry.
@@ -290,6 +317,7 @@ report_suite()
 }
 
 # report_eh ENTRY LOG - one result per test from eh/run.sh's top-level KTAP.
+# shellcheck disable=SC2094 # result and evidence write the digest, not LOG
 report_eh()
 {
 	local entry=$1 log=$2 line n=0 test
@@ -302,6 +330,7 @@ report_eh()
 				result SKIP "eh-$entry/$test"
 			elif [[ -n ${BASH_REMATCH[1]} ]]; then
 				result FAIL "eh-$entry/$test" "$log"
+				ktap_evidence "$log" "test_$test" | evidence
 			else
 				result PASS "eh-$entry/$test"
 			fi
@@ -310,6 +339,7 @@ report_eh()
 	if ((n == 0)); then
 		tail -n 15 "$log" | sed 's/^/    /'
 		result FAIL "eh-$entry" "no results, $log"
+		tail -n 8 "$log" | evidence
 	fi
 }
 
@@ -550,6 +580,7 @@ main()
 	local k start=$SECONDS t
 
 	mkdir -p "$CHECK_OUT"
+	rm -f "$CHECK_OUT/failures"
 	t=$SECONDS; sid_setup; part_time sid-root "$t"
 	if [[ ${MPTMQ_CHECK_BUILD:-1} != 0 ]]; then
 		t=$SECONDS
@@ -589,6 +620,10 @@ main()
 	esac
 	dkms_cleanup
 	echo "check: $((SECONDS - start)) s"
+	if [[ -s $CHECK_OUT/failures ]]; then
+		echo "failures, with their first telling lines (whole logs above):"
+		head -n 80 "$CHECK_OUT/failures"
+	fi
 	((SKIPPED)) && echo "$SKIPPED skipped (counted in neither figure below)"
 	# The closing line, plain; also kept in a file for callers (.ci/run)
 	# that print it again last.
