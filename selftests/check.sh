@@ -34,7 +34,8 @@
 #   MPTMQ_CHECK_MATRIX   VM runs, "KERNEL:DRIVER[:OPT=VAL,...]" separated by
 #                        spaces; OPT is msi, bridge (default on/off as in
 #                        run.sh), qemu (stock, or test: our test build, see
-#                        vm/run.sh --qemu) or fixture (suite, or sas: the SAS naming and
+#                        vm/run.sh --qemu), tests (T1+T2: a subset) or
+#                        fixture (suite, or sas: the SAS naming and
 #                        hot-plug tests on their own disks, or spi: test_spi
 #                        and test_spi_resets on the test QEMU's two-function
 #                        lsi53c1030, or spisuite: the whole suite and then
@@ -54,7 +55,12 @@
 #                        tests; the 6.1 spisuite, 15/15, is left to
 #                        `run.sh --kernel 6.1 --fixture spisuite` to keep
 #                        CI well inside 90 min)
-#                        sid:mptmq:msi=on sid:mptsas:msi=on"; the longest
+#                        sid:mptmq:msi=on sid:mptsas:msi=on,tests=probe+
+#                        identity+data+media_error+sgio+qdepth (the
+#                        reference on the newest kernel where it is the
+#                        peer; the whole suite runs with it on 6.12, and
+#                        the rest is mptmq's own features, its module's
+#                        life cycle and DKMS: 5 min off CI)"; the longest
 #                        VMs (the spisuite, the test-QEMU EH entry) come
 #                        first in the defaults, so that two at a time end
 #                        close together (the reference keeps the tests
@@ -110,7 +116,7 @@ SELFTESTS=$(cd "$(dirname "$0")" && pwd)
 
 # Set but empty means none (no builds / no VMs).
 KERNELS=${MPTMQ_CHECK_KERNELS-6.1 6.12 sid}
-MATRIX=${MPTMQ_CHECK_MATRIX-6.12:mptmq:msi=off,qemu=test,fixture=spisuite 6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on 6.1:mptmq:fixture=sas 6.12:mptsas:fixture=sas 6.12:mptmq:fixture=sas,qemu=test 6.12:mptspi:msi=off,qemu=test,fixture=spi 6.1:mptmq:msi=off,qemu=test,fixture=spi sid:mptmq:msi=on sid:mptsas:msi=on}
+MATRIX=${MPTMQ_CHECK_MATRIX-6.12:mptmq:msi=off,qemu=test,fixture=spisuite 6.1:mptmq:msi=off 6.12:mptmq:msi=on 6.12:mptsas:msi=on 6.1:mptmq:fixture=sas 6.12:mptsas:fixture=sas 6.12:mptmq:fixture=sas,qemu=test 6.12:mptspi:msi=off,qemu=test,fixture=spi 6.1:mptmq:msi=off,qemu=test,fixture=spi sid:mptmq:msi=on sid:mptsas:msi=on,tests=probe+identity+data+media_error+sgio+qdepth}
 EH_MATRIX=${MPTMQ_CHECK_EH-6.12:mptmq:msi=on,qemu=test,tests=lostirq+portenable+faultdiag+hostile+eventack+surprise+sense64+suspend+dyingunbind+aer 6.1:mptmq:msi=off 6.12:mptmq:msi=on sid:mptmq:msi=on}
 TESTS=${MPTMQ_CHECK_TESTS:-}
 JOBS=${MPTMQ_CHECK_JOBS:-2}
@@ -229,6 +235,7 @@ vm_entry_args()
 	for o in "${opts[@]}"; do
 		case $o in
 		msi=*|bridge=*|fixture=*|qemu=*) echo "--${o%%=*} ${o#*=}" ;;
+		tests=*) echo "${o#*=}" | tr + ' ' ;;
 		*) echo "unknown matrix option '$o' in '$1'" >&2; return 1 ;;
 		esac
 	done
