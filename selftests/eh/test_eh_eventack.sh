@@ -20,8 +20,17 @@
 #   ioc_up          no IOC reset or fault, the IOC still RUNNING
 #   io_continues    fio write+verify clean during and after the storm
 #   no_problems     no strict-check violation, no kernel warning
+# Then a second storm of EH_EVENTACK_BURST_EVENTS (default 256) with
+# x-event-storm-burst EH_EVENTACK_BURST (default 100) events waiting for
+# their ack at once: more than mptmq's 64-entry event ring, so events are
+# dropped there, but never their acks (they wait in the ack backlog):
+#   burst_storm_sent, burst_acked_once   as above, for the second storm
+#   burst_ring_overflow_acks_kept  mptmq's debugfs events file: events were
+#                   dropped (else the phase proved nothing), acks grew by
+#                   the number sent, acks_lost 0, nothing still owed
 # The reference mptsas runs it too (mptbase acks in its interrupt handler,
-# SendEventAck); it has no event counters, so driver_agrees is a SKIP there.
+# SendEventAck); it has no event counters, so driver_agrees and
+# burst_ring_overflow_acks_kept are SKIPs there.
 
 set -uo pipefail
 DIR=$(dirname "$0")
@@ -30,6 +39,8 @@ DIR=$(dirname "$0")
 
 N=${EH_EVENTACK_EVENTS:-256}
 LIMIT=${EH_EVENTACK_LIMIT:-120}
+BURST_N=${EH_EVENTACK_BURST_EVENTS:-256}
+BURST=${EH_EVENTACK_BURST:-100}
 
 # mptmq's debugfs events counter NAME (0 when there is none).
 ev_counter()
@@ -89,6 +100,27 @@ driver_agrees()
 	((req == N && acks == N && drop == 0))
 }
 
+# baseline - the model's and the driver's counters before a storm.
+baseline()
+{
+	R0=$(model_get x-events-ack-required) A0=$(model_get x-event-acks)
+	U0=$(model_get x-event-acks-unmatched)
+	D_REQ0=$(ev_counter ack_required) D_ACK0=$(ev_counter acks) D_DROP0=$(ev_counter dropped)
+	D_LOST0=$(ev_counter acks_lost)
+}
+
+burst_ring_overflow_acks_kept()
+{
+	local acks drop lost owed
+	acks=$(($(ev_counter acks) - D_ACK0))
+	drop=$(($(ev_counter dropped) - D_DROP0))
+	lost=$(($(ev_counter acks_lost) - D_LOST0))
+	owed=$(ev_counter acks_owed)
+	echo "driver: acks +$acks of $N, dropped +$drop, acks_lost +$lost, acks_owed $owed"
+	((drop > 0)) || { echo "the event ring never overflowed: nothing shown"; return 1; }
+	((acks == N && lost == 0 && owed == 0))
+}
+
 ioc_up()
 {
 	local delta st
@@ -115,7 +147,7 @@ no_problems()
 mpt_load_manifest
 model_require
 ktap_print_header
-ktap_set_plan 6
+ktap_set_plan 9
 mpt_require_driver
 mapfile -t BLKS < <(data_blocks)
 DBG=/sys/kernel/debug/mptmq/$(basename "$(mpt_pci_dev)")
@@ -125,8 +157,7 @@ fi
 dmesg_mark
 eh_counters >/tmp/eventack.counters
 model_set x-event-ack-required true >/dev/null || ktap_exit_fail_msg "qom-set x-event-ack-required failed"
-R0=$(model_get x-events-ack-required) A0=$(model_get x-event-acks) U0=$(model_get x-event-acks-unmatched)
-D_REQ0=$(ev_counter ack_required) D_ACK0=$(ev_counter acks) D_DROP0=$(ev_counter dropped)
+baseline
 ktap_print_msg "$N events, disks ${BLKS[*]}; $(model_counters)"
 fio_loop_start eventack "${BLKS[@]}"
 sleep 2
@@ -137,6 +168,19 @@ if [[ $MPT_DRIVER == mptmq ]]; then
 else
 	ktap_test_skip driver_agrees "the reference $MPT_DRIVER has no event counters"
 fi
+# The second storm: bursts larger than the driver's event ring.
+N=$BURST_N
+model_set x-event-storm-burst "$BURST" >/dev/null || ktap_exit_fail_msg "qom-set x-event-storm-burst failed"
+baseline
+ktap_print_msg "$N events in bursts of $BURST; $(model_counters)"
+ktap_check burst_storm_sent storm_sent
+ktap_check burst_acked_once acked_once
+if [[ $MPT_DRIVER == mptmq ]]; then
+	ktap_check burst_ring_overflow_acks_kept burst_ring_overflow_acks_kept
+else
+	ktap_test_skip burst_ring_overflow_acks_kept "the reference $MPT_DRIVER has no event ring"
+fi
+model_set x-event-storm-burst 0 >/dev/null
 sleep 2
 ktap_check ioc_up ioc_up
 ktap_check io_continues fio_loop_stop eventack 300

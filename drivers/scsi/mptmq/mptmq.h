@@ -189,6 +189,28 @@ struct mptmq_cmd {
 
 /* Events queued between the interrupt handler and the event work */
 #define MPTMQ_EVENT_RING	64
+/*
+ * EventAcks owed for events that found the ring full: the event itself is
+ * dropped, its ack is not (firmware waiting for an ack may send no further
+ * events).  It fills only while the event work is more than 64 events
+ * behind; 256 is twice the reply frames of QEMU's model (the most events
+ * one interrupt can bring there).  An ack that finds it full is counted
+ * (@event_acks_lost) and logged.
+ */
+#define MPTMQ_EVENT_ACK_BACKLOG	256
+
+/**
+ * struct mptmq_event_ack_owed - an EventAck still to send
+ * @event: MPI_EVENT_*
+ * @context: its EventContext
+ * @epoch: the IOC's @event_epoch when the event arrived (an ack from before
+ *	an IOC reset is not sent: the reset made the IOC forget the event)
+ */
+struct mptmq_event_ack_owed {
+	u32	event;
+	u32	context;
+	u32	epoch;
+};
 
 /**
  * struct mptmq_target - a SCSI target's firmware address (SAS hosts)
@@ -365,8 +387,14 @@ struct mptmq_stats {
  * @event_head: index of the oldest queued event
  * @event_count: events queued
  * @event_overflow: an event was dropped because the ring was full
+ * @event_epoch: IOC resets seen by the event path (mptmq_events_forget())
+ * @event_acks_owed: EventAcks of events dropped from a full ring, oldest at
+ *	@event_acks_owed_head, @event_acks_owed_count of them (under @event_lock)
+ * @event_acks_owed_head: index of the oldest owed ack
+ * @event_acks_owed_count: acks owed
  * @event_work: acknowledges and handles the queued events
  * @event_dropped: events dropped (ring full, or no event named)
+ * @event_acks_lost: EventAcks never sent: ring and backlog both full
  * @event_acks: EventAcks sent
  * @event_ack_required: events received that asked for an EventAck
  * @sas: SAS topology (mptmq_sas.c); NULL on an SPI port
@@ -453,8 +481,13 @@ struct mptmq_ioc {
 	unsigned int		event_head;
 	unsigned int		event_count;
 	bool			event_overflow;
+	u32			event_epoch;
+	struct mptmq_event_ack_owed event_acks_owed[MPTMQ_EVENT_ACK_BACKLOG];
+	unsigned int		event_acks_owed_head;
+	unsigned int		event_acks_owed_count;
 	struct work_struct	event_work;
 	atomic_t		event_dropped;
+	atomic_t		event_acks_lost;
 	atomic_t		event_acks;
 	atomic_t		event_ack_required;
 	struct mptmq_sas	*sas;
@@ -615,6 +648,7 @@ int mptmq_events_enable(struct mptmq_ioc *ioc);
 void mptmq_event_reply(struct mptmq_ioc *ioc, const struct mpi_event_notification_reply *ev,
 		       unsigned int len);
 void mptmq_event_work(struct work_struct *work);
+void mptmq_events_forget(struct mptmq_ioc *ioc);
 void mptmq_event_debugfs_init(struct mptmq_ioc *ioc);
 int mptmq_config_ext_read(struct mptmq_ioc *ioc, u8 ext_type, u8 number, u32 address,
 			  void *buf, dma_addr_t dma, size_t size);

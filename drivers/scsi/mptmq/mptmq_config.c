@@ -35,14 +35,19 @@
  * EventNotification again).  The interrupt handler only copies each event
  * reply into a ring (@event_ring, under @event_lock) and queues the event
  * work; nothing is overwritten: a full ring drops the event, counts it and
- * makes the work re-read the topology.  The event work, in process
- * context, sends the EventAck of every event that asks for one, in order
- * and one at a time (each waits for its reply), also for an event whose
- * data is malformed, and then acts on the event: SAS topology events go to
- * the SAS transport code, RESCAN rescans the host.  An IOC that never asks
- * for an ack (QEMU's model faults on EventAck) is never sent one.  Acks
- * for events queued before an IOC reset are dropped: the reset made the
- * IOC forget them.
+ * makes the work re-read the topology, but keeps the event's EventAck, if
+ * it asked for one, in a backlog of its own (@event_acks_owed): firmware
+ * waiting for an ack may send nothing more.  Only when that backlog is
+ * full too is an ack lost (counted in @event_acks_lost, logged).  The
+ * event work, in process context, sends the EventAck of every event that
+ * asks for one, one at a time (each waits for its reply), also for an
+ * event whose data is malformed, and then acts on the event: SAS topology
+ * events go to the SAS transport code, RESCAN rescans the host; the ring
+ * goes first, then the owed acks.  An IOC that never asks for an ack
+ * (QEMU's model faults on EventAck) is never sent one.  Acks for events
+ * that arrived before an IOC reset are not sent (each event carries the
+ * @event_epoch it arrived in; mptmq_events_forget() advances it): the
+ * reset made the IOC forget them.
  */
 
 #define MPTMQ_EVENT_TIMEOUT_MS	5000
@@ -435,28 +440,69 @@ unlock:
 
 /* ---------------------------------------------------------------- events */
 
-/* Put @rec in the ring and kick the event work.  Any context. */
+/*
+ * Put @rec in the ring, or when the ring is full, drop it but keep its
+ * EventAck in the backlog; kick the event work.  Any context.
+ */
 static void mptmq_event_queue(struct mptmq_ioc *ioc, const struct mptmq_event_rec *rec)
 {
+	struct mptmq_event_rec *slot;
+	struct mptmq_event_ack_owed *owed;
 	unsigned long flags;
-	bool queued = false;
+	bool queued = false, ack_kept = false;
 
 	spin_lock_irqsave(&ioc->event_lock, flags);
 	if (ioc->event_count < MPTMQ_EVENT_RING) {
-		ioc->event_ring[(ioc->event_head + ioc->event_count) % MPTMQ_EVENT_RING] = *rec;
+		slot = &ioc->event_ring[(ioc->event_head + ioc->event_count) % MPTMQ_EVENT_RING];
+		*slot = *rec;
+		slot->epoch = ioc->event_epoch;
 		ioc->event_count++;
 		queued = true;
 	} else {
 		ioc->event_overflow = true;
+		if (rec->ack && ioc->event_acks_owed_count < MPTMQ_EVENT_ACK_BACKLOG) {
+			owed = &ioc->event_acks_owed[(ioc->event_acks_owed_head +
+						      ioc->event_acks_owed_count) %
+						     MPTMQ_EVENT_ACK_BACKLOG];
+			owed->event = rec->event;
+			owed->context = rec->context;
+			owed->epoch = ioc->event_epoch;
+			ioc->event_acks_owed_count++;
+			ack_kept = true;
+		}
 	}
 	spin_unlock_irqrestore(&ioc->event_lock, flags);
 	if (!queued) {
 		atomic_inc(&ioc->event_dropped);
-		dev_err_ratelimited(&ioc->pdev->dev, "event ring full: event 0x%02x%s dropped\n",
-				    rec->event, rec->ack ? " and its ack" : "");
+		if (rec->ack && !ack_kept) {
+			atomic_inc(&ioc->event_acks_lost);
+			dev_err_ratelimited(&ioc->pdev->dev,
+					    "event ring and ack backlog full: event 0x%02x dropped, not acknowledged\n",
+					    rec->event);
+		} else {
+			dev_warn_ratelimited(&ioc->pdev->dev, "event ring full: event 0x%02x dropped%s\n",
+					     rec->event, rec->ack ? ", its ack kept" : "");
+		}
 	}
 	if (!ioc->removing)
 		queue_work(system_long_wq, &ioc->event_work);
+}
+
+/**
+ * mptmq_events_forget() - the IOC was reset: owe no ack from before
+ * @ioc: the IOC
+ *
+ * Advances the event epoch; events and owed acks of an earlier epoch are
+ * not acknowledged (the reset made the IOC forget them), events still
+ * queued are handled as usual.
+ *
+ * Context: process; @ioc->ioc_mutex held.
+ */
+void mptmq_events_forget(struct mptmq_ioc *ioc)
+{
+	spin_lock_irq(&ioc->event_lock);
+	ioc->event_epoch++;
+	spin_unlock_irq(&ioc->event_lock);
 }
 
 /**
@@ -492,33 +538,40 @@ void mptmq_event_reply(struct mptmq_ioc *ioc, const struct mpi_event_notificatio
 	mptmq_event_queue(ioc, &rec);
 }
 
-/* Send the EventAck for @rec and wait for its reply. */
-static void mptmq_event_ack(struct mptmq_ioc *ioc, const struct mptmq_event_rec *rec)
+/*
+ * Send the EventAck of @event/@context (arrived in @epoch) and wait for its
+ * reply.  Event work only.
+ */
+static void mptmq_event_ack(struct mptmq_ioc *ioc, u32 event, u32 context, u32 epoch)
 {
 	struct mptmq_internal *in = &ioc->internal[MPTMQ_SLOT_EVENT_ACK];
 	struct mpi_event_ack_request *req;
 
+	if (epoch != READ_ONCE(ioc->event_epoch)) {
+		dev_dbg(&ioc->pdev->dev, "event 0x%02x arrived before an IOC reset: no ack\n", event);
+		return;
+	}
 	/* Only this work sends acks, one at a time: the slot is free here. */
 	if (test_and_set_bit(0, &in->busy)) {
 		if (!completion_done(&in->done)) {
 			dev_err(&ioc->pdev->dev, "EventAck slot still held by the IOC: event 0x%02x not acknowledged\n",
-				rec->event);
+				event);
 			return;
 		}
 	}
 	req = mptmq_internal_frame(ioc, MPTMQ_SLOT_EVENT_ACK);
 	req->function = MPI_FUNCTION_EVENT_ACK;
 	req->msg_context = cpu_to_le32(MPTMQ_CTX_INTERNAL | MPTMQ_SLOT_EVENT_ACK);
-	req->event = cpu_to_le32(rec->event);
-	req->event_context = cpu_to_le32(rec->context);
+	req->event = cpu_to_le32(event);
+	req->event_context = cpu_to_le32(context);
 	if (!mptmq_post_if_running(ioc, MPTMQ_SLOT_EVENT_ACK)) {
-		dev_dbg(&ioc->pdev->dev, "event 0x%02x: IOC not running, ack dropped\n", rec->event);
+		dev_dbg(&ioc->pdev->dev, "event 0x%02x: IOC not running, ack dropped\n", event);
 		return;
 	}
 	atomic_inc(&ioc->event_acks);
 	if (!mptmq_wait_internal(ioc, MPTMQ_SLOT_EVENT_ACK, MPTMQ_EVENT_TIMEOUT_MS)) {
 		dev_err(&ioc->pdev->dev, "no reply to the EventAck of event 0x%02x in %u ms\n",
-			rec->event, MPTMQ_EVENT_TIMEOUT_MS);
+			event, MPTMQ_EVENT_TIMEOUT_MS);
 		return;		/* the slot stays busy until a reply or a reset */
 	}
 	clear_bit(0, &in->busy);
@@ -545,15 +598,23 @@ void mptmq_event_work(struct work_struct *work)
 {
 	struct mptmq_ioc *ioc = container_of(work, struct mptmq_ioc, event_work);
 	struct mptmq_event_rec rec;
-	bool have, overflow, rearm = false;
+	struct mptmq_event_ack_owed owed;
+	bool have, have_owed, overflow, rearm = false;
 
 	for (;;) {
+		have_owed = false;
 		spin_lock_irq(&ioc->event_lock);
 		have = ioc->event_count > 0;
 		if (have) {
 			rec = ioc->event_ring[ioc->event_head];
 			ioc->event_head = (ioc->event_head + 1) % MPTMQ_EVENT_RING;
 			ioc->event_count--;
+		} else if (ioc->event_acks_owed_count) {
+			owed = ioc->event_acks_owed[ioc->event_acks_owed_head];
+			ioc->event_acks_owed_head = (ioc->event_acks_owed_head + 1) %
+						    MPTMQ_EVENT_ACK_BACKLOG;
+			ioc->event_acks_owed_count--;
+			have_owed = true;
 		}
 		overflow = ioc->event_overflow;
 		ioc->event_overflow = false;
@@ -565,10 +626,14 @@ void mptmq_event_work(struct work_struct *work)
 
 			mptmq_event_handle(ioc, &rescan);
 		}
+		if (have_owed) {
+			mptmq_event_ack(ioc, owed.event, owed.context, owed.epoch);
+			continue;
+		}
 		if (!have)
 			break;
 		if (rec.ack)
-			mptmq_event_ack(ioc, &rec);
+			mptmq_event_ack(ioc, rec.event, rec.context, rec.epoch);
 		if (!rec.continuation && rec.event != MPI_EVENT_EVENT_CHANGE)
 			rearm = true;
 		mptmq_event_handle(ioc, &rec);

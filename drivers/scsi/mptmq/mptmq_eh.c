@@ -796,7 +796,9 @@ DEFINE_SHOW_ATTRIBUTE(mptmq_limits);
  * events: the event path's counters, "name value" lines: ack_required
  * (events received that asked for an EventAck), acks (EventAcks sent),
  * dropped (events dropped: ring full or unusable reply), queued (in the
- * ring now).  Unlocked: a snapshot.
+ * ring now), acks_owed (acks of dropped events still to send), acks_lost
+ * (acks never sent: ring and backlog full), epoch (IOC resets the event
+ * path has seen).  Unlocked: a snapshot.
  */
 static int mptmq_events_show(struct seq_file *m, void *unused)
 {
@@ -805,6 +807,9 @@ static int mptmq_events_show(struct seq_file *m, void *unused)
 	seq_printf(m, "ack_required %d\nacks %d\ndropped %d\nqueued %u\n",
 		   atomic_read(&ioc->event_ack_required), atomic_read(&ioc->event_acks),
 		   atomic_read(&ioc->event_dropped), READ_ONCE(ioc->event_count));
+	seq_printf(m, "acks_owed %u\nacks_lost %d\nepoch %u\n",
+		   READ_ONCE(ioc->event_acks_owed_count), atomic_read(&ioc->event_acks_lost),
+		   READ_ONCE(ioc->event_epoch));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(mptmq_events);

@@ -675,6 +675,7 @@ void mptmq_ioc_stop(struct mptmq_ioc *ioc)
 	else if (mptmq_readl(ioc, MPI_REG_DOORBELL) != MPI_REPLY_EMPTY)
 		mptmq_ioc_make_ready(ioc);
 	ioc->events_on = false;
+	mptmq_events_forget(ioc);
 	mutex_unlock(&ioc->ioc_mutex);
 	mptmq_chip_unlock(ioc);
 }
@@ -731,7 +732,8 @@ void mptmq_ioc_mark_dead(struct mptmq_ioc *ioc, const char *why)
  *
  * Every outstanding command completes with DID_RESET (once: the in-flight
  * bit decides), every waiter for an internal reply is woken, events are
- * off until they are switched on again.
+ * off until they are switched on again, and no EventAck of an event from
+ * before the reset is sent (mptmq_events_forget()).
  *
  * Context: process; @ioc->ioc_mutex held.
  */
@@ -744,6 +746,7 @@ void mptmq_ioc_forget(struct mptmq_ioc *ioc)
 	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
 		complete_all(&ioc->internal[i].done);
 	ioc->events_on = false;
+	mptmq_events_forget(ioc);
 }
 
 /**
@@ -840,6 +843,7 @@ void mptmq_ioc_suspend(struct mptmq_ioc *ioc)
 	for (i = 0; i < MPTMQ_NR_INTERNAL; i++)
 		complete_all(&ioc->internal[i].done);
 	ioc->events_on = false;
+	mptmq_events_forget(ioc);
 	mutex_unlock(&ioc->ioc_mutex);
 	mutex_unlock(&ioc->cfg_mutex);
 	mptmq_chip_unlock(ioc);

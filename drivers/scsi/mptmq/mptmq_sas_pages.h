@@ -178,11 +178,13 @@ static inline unsigned int mptmq_sas_group_ports(const u64 *addr, unsigned int n
  * @malformed: the data length does not fit the frame: data not used
  * @continuation: MsgFlags says more replies follow for this request
  * @dwords: data dwords kept in @data
+ * @epoch: the IOC's event epoch when it was queued (mptmq_config.c)
  * @data: the event data
  */
 struct mptmq_event_rec {
 	u32	event;
 	u32	context;
+	u32	epoch;
 	bool	ack;
 	bool	malformed;
 	bool	continuation;
