@@ -186,6 +186,23 @@ static void mptmq_process_reply(struct mptmq_ioc *ioc, u32 desc)
 		mptmq_writel(ioc, desc << 1, MPI_REG_REPLY_FIFO);
 }
 
+/* The drain itself; @ioc->reply_lock held, interrupts off. */
+static unsigned int mptmq_drain_locked(struct mptmq_ioc *ioc)
+{
+	unsigned int n = 0, budget = 4 * ioc->reply_depth;
+	u32 desc;
+
+	lockdep_assert_held(&ioc->reply_lock);
+	while (ioc->replies_open && n < budget) {
+		desc = mptmq_readl(ioc, MPI_REG_REPLY_FIFO);
+		if (desc == MPI_REPLY_EMPTY)
+			break;
+		mptmq_process_reply(ioc, desc);
+		n++;
+	}
+	return n;
+}
+
 /**
  * mptmq_drain_replies() - process replies until the reply FIFO is empty
  * @ioc: the IOC
@@ -200,18 +217,11 @@ static void mptmq_process_reply(struct mptmq_ioc *ioc, u32 desc)
  */
 unsigned int mptmq_drain_replies(struct mptmq_ioc *ioc)
 {
-	unsigned int n = 0, budget = 4 * ioc->reply_depth;
 	unsigned long flags;
-	u32 desc;
+	unsigned int n;
 
 	spin_lock_irqsave(&ioc->reply_lock, flags);
-	while (ioc->replies_open && n < budget) {
-		desc = mptmq_readl(ioc, MPI_REG_REPLY_FIFO);
-		if (desc == MPI_REPLY_EMPTY)
-			break;
-		mptmq_process_reply(ioc, desc);
-		n++;
-	}
+	n = mptmq_drain_locked(ioc);
 	spin_unlock_irqrestore(&ioc->reply_lock, flags);
 	return n;
 }
@@ -268,14 +278,16 @@ static void mptmq_check_gone(struct mptmq_ioc *ioc)
  * @irq: the interrupt
  * @data: the IOC
  *
- * Context: hard interrupt; no locks taken.  With shared INTx the reply bit
- * of the interrupt status decides whether the interrupt is ours.
+ * Context: hard interrupt, interrupts off; takes @ioc->reply_lock (plain
+ * spin_lock: they are off already).  With shared INTx the reply bit of
+ * the interrupt status decides whether the interrupt is ours.
  *
  * Return: IRQ_HANDLED or IRQ_NONE.
  */
 irqreturn_t mptmq_isr(int irq, void *data)
 {
 	struct mptmq_ioc *ioc = data;
+	unsigned int n;
 
 	/* No register read while the IOC is being reset (shared INTx). */
 	if (!READ_ONCE(ioc->replies_open))
@@ -292,11 +304,20 @@ irqreturn_t mptmq_isr(int irq, void *data)
 	}
 	WRITE_ONCE(ioc->irqs_handled, ioc->irqs_handled + 1);
 	/*
+	 * Interrupts are off here (a hard interrupt handler, or a forced-
+	 * threaded one, which the core calls with them off on !PREEMPT_RT),
+	 * so the plain lock does what mptmq_drain_replies()' irqsave does,
+	 * without saving and restoring the flags on every interrupt.
+	 */
+	spin_lock(&ioc->reply_lock);
+	n = mptmq_drain_locked(ioc);
+	spin_unlock(&ioc->reply_lock);
+	/*
 	 * An MSI that finds the FIFO already drained by the previous one is
 	 * normal and costs no further register read: a device that is gone
 	 * sends no MSI, and the watchdog notices it within a second.
 	 */
-	return mptmq_drain_replies(ioc) || ioc->msi ? IRQ_HANDLED : IRQ_NONE;
+	return n || ioc->msi ? IRQ_HANDLED : IRQ_NONE;
 }
 
 static bool mptmq_fail_one(struct scsi_cmnd *scmd, void *data)
