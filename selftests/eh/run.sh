@@ -237,7 +237,6 @@ main()
 			ko=$(eh_build_module "$VM_KVER") || { echo "mptmq build failed" >&2; exit 1; }
 		fi
 		[[ -r $ko ]] || { echo "no module $ko" >&2; exit 1; }
-		VM_GUEST_ENV+=("MPTMQ_KO=$(realpath "$ko")")
 		;;
 	*) echo "unknown driver $VM_DRIVER" >&2; usage ;;
 	esac
@@ -245,6 +244,14 @@ main()
 	# test build (the manifest says so too once vmlib.sh records MPT_QEMU).
 	VM_GUEST_ENV+=("MPT_QEMU=${VM_QEMU:-stock}")
 	: "${NAME:=$VM_KVER-$VM_DRIVER-msi$VM_MSI}"
+	# Every VM of this run loads its own copy of the module: a build of the
+	# same tree for another run (make check runs two at a time) may rewrite
+	# the original while a VM is up.
+	if [[ -n $ko ]]; then
+		cp "$ko" "$VM_OUT/eh/$NAME.mptmq.ko" || exit 1
+		VM_GUEST_ENV+=("MPTMQ_KO=$(realpath "$VM_OUT/eh/$NAME.mptmq.ko")")
+		echo "# eh: module $ko (sha256 $(sha256sum <"$ko" | cut -c1-12)), copied for this run" >&2
+	fi
 	local kv
 	for kv in EH_RESETS EH_FIO_SIZE EH_FIO_QD EH_RECOVERY_RESETS EH_MEDIUM_READS \
 		  EH_FAULTS EH_SLOW_TIMEOUT EH_SLOW_SIZE EH_RESET_GAP EH_TEST_TIMEOUT; do
