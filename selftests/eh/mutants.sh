@@ -32,7 +32,7 @@ MUTANTS=(
 "event_ack_skip_malformed|mptmq_config.c|s/\t\tif \(rec\.ack\)\n\t\t\tmptmq_event_ack/\t\tif (rec.ack \&\& !rec.malformed)\n\t\t\tmptmq_event_ack/|--qemu test eventack|acked_once|a malformed event is not acknowledged"
 "event_overflow_drops_ack|mptmq_config.c|s/if \(rec->ack && ioc->event_acks_owed_count </if (0 \&\& rec->ack \&\& ioc->event_acks_owed_count </|--qemu test eventack|burst_acked_once|an event the full ring drops loses its EventAck too (the stop 10 event path)"
 "no_pci_recovery_deadline|mptmq_eh.c|s/\t\tschedule_delayed_work\(&ioc->pci_recovery,/\t\tif (0)\n\t\t\tschedule_delayed_work(\&ioc->pci_recovery,/|aer|fatal_io_ends|a frozen channel whose recovery fails (6.1/6.12 call no driver then) is waited for forever"
-"remove_keeps_watchdog|mptmq_main.c|s/\tmptmq_watchdog_stop\(ioc\);\n(\tcancel_work_sync\(&ioc->event_ack_work\);)/\$1/|hotplug|eh_hotplug|remove() leaves the doorbell watchdog running after the IOC is freed"
+"remove_keeps_watchdog|mptmq_main.c|s/\tmptmq_watchdog_stop\(ioc\);\n(\tcancel_work_sync\(&ioc->event_work\);\n\tmptmq_ioc_stop)/\$1/|hotplug|eh_hotplug|remove() leaves the doorbell watchdog running after the IOC is freed"
 )
 
 want=("$@")

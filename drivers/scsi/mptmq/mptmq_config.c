@@ -602,19 +602,18 @@ void mptmq_event_work(struct work_struct *work)
 	bool have, have_owed, overflow, rearm = false;
 
 	for (;;) {
-		have_owed = false;
 		spin_lock_irq(&ioc->event_lock);
 		have = ioc->event_count > 0;
+		have_owed = !have && ioc->event_acks_owed_count;
 		if (have) {
 			rec = ioc->event_ring[ioc->event_head];
 			ioc->event_head = (ioc->event_head + 1) % MPTMQ_EVENT_RING;
 			ioc->event_count--;
-		} else if (ioc->event_acks_owed_count) {
+		} else if (have_owed) {
 			owed = ioc->event_acks_owed[ioc->event_acks_owed_head];
 			ioc->event_acks_owed_head = (ioc->event_acks_owed_head + 1) %
 						    MPTMQ_EVENT_ACK_BACKLOG;
 			ioc->event_acks_owed_count--;
-			have_owed = true;
 		}
 		overflow = ioc->event_overflow;
 		ioc->event_overflow = false;
