@@ -25,7 +25,7 @@ KVER=$(vm_pick_kernel "$series") || exit 1
 # name|file|perl substitution|tests|subtests that must fail (regex)|what it breaks
 MUTANTS=(
 "tm_fail|mptmq_eh.c|s/(\tint slot, ret;\n)/\$1\n\tif (type) return -EIO;\n/|resets slow|reset_device|every task management request fails at once (abort, LUN/target/bus reset handlers return FAILED)"
-"reset_did_ok|mptmq_ioc.c|s/(mptmq_ioc_make_ready\(ioc\);\n.*\n\tmptmq_fail_all\(ioc, )DID_RESET/\$1DID_OK/|slow|ioc_reset_requeues_held_command|an IOC reset completes the commands the IOC forgot as successful (DID_OK instead of DID_RESET)"
+"reset_did_ok|mptmq_ioc.c|s/(lockdep_assert_held\(&ioc->ioc_mutex\);\n\tmptmq_fail_all\(ioc, )DID_RESET/\$1DID_OK/|slow|ioc_reset_requeues_held_command|an IOC reset completes the commands the IOC forgot as successful (DID_OK instead of DID_RESET)"
 "no_fault_watch|mptmq_eh.c|s/if \(mptmq_state\(ioc\) == MPTMQ_STATE_RUNNING &&/if (0 \&\& mptmq_state(ioc) == MPTMQ_STATE_RUNNING \&\&/|fault|fault_1_detected_and_recovered|the watchdog ignores a FAULTed IOC"
 "no_sense|mptmq_reply.c|s/if \(res.sense_len\)/if (0 \&\& res.sense_len)/|medium|midlayer_eh_never_ran|CHECK CONDITION completes without the sense data"
 "event_one_slot|mptmq_config.c|s/if \(ioc->event_count < MPTMQ_EVENT_RING\) \{/if (ioc->event_count < 1) {/; s/\} else \{\n\t\tioc->event_overflow = true;\n/} else {\n\t\tioc->event_ring[ioc->event_head] = *rec;\n\t\tqueued = true;\n\t} if (0) {\n/|--qemu test eventack|acked_once|one pending event slot, overwritten by the next event from the interrupt handler (the 0.3.0 event path): acks are lost"
