@@ -10,7 +10,8 @@
 #      kernel's build runs inside the unstable root with its compiler;
 #   2. the host-side unit tests (selftests/unit, ASan + UBSan), and every
 #      fuzzer over its corpus (selftests/fuzz: seeds, what fuzzing kept,
-#      every crash found, as regression inputs; seconds);
+#      every crash found, as regression inputs; seconds), and
+#      mutants-apply.sh (each planted bug of the mutant lists still applies);
 #   2b. the test-QEMU block (test_qemu_checks: make qemu, the model tests,
 #      the reference driver on the fault hooks);
 #   3. dkms-setup.sh install (so test_dkms has a DKMS-installed module to
@@ -100,6 +101,8 @@
 #   MPTMQ_CHECK_EH_ARGS  extra eh/run.sh options (default "--resets 20": each
 #                        sg_reset kind 20 times under fio, as issue 4 asks)
 #   MPTMQ_CHECK_BUILD    0 to skip step 1
+#   MPTMQ_CHECK_MUTANTS  0 to skip mutants-apply.sh (every planted bug of
+#                        the EH and debug mutant lists still applies)
 #   MPTMQ_CHECK_TEST_QEMU  0 to skip the test-QEMU block (make qemu, the
 #                        model tests, the reference driver on its hooks)
 #   MPTMQ_CHECK_REF_HOOKS  1 to add the reference-driver VMs of that block
@@ -421,6 +424,21 @@ bench_dry()
 	fi
 }
 
+# mutants_apply - every planted bug of the EH and debug mutant lists still
+# applies to the driver (selftests/mutants-apply.sh; no VM).
+mutants_apply()
+{
+	local log=$CHECK_OUT/mutants-apply.log
+
+	if bash "$SELFTESTS/mutants-apply.sh" >"$log" 2>&1; then
+		result PASS "mutants-apply" "$(grep -c '^ok ' "$log") mutants"
+	else
+		grep '^not ok' "$log" | sed 's/^/    /'
+		result FAIL "mutants-apply" "$log"
+		grep '^not ok' "$log" | evidence
+	fi
+}
+
 # fuzz_corpus - each fuzzer over its corpus, once (no fuzzing: make fuzz).
 fuzz_corpus()
 {
@@ -601,6 +619,9 @@ main()
 	fi
 	if [[ ${MPTMQ_CHECK_BENCH_DRY:-1} != 0 ]]; then
 		t=$SECONDS; bench_dry; part_time bench-dry "$t"
+	fi
+	if [[ ${MPTMQ_CHECK_MUTANTS:-1} != 0 ]]; then
+		t=$SECONDS; mutants_apply; part_time mutants-apply "$t"
 	fi
 	if [[ ${MPTMQ_CHECK_FUZZ:-1} != 0 ]]; then
 		t=$SECONDS; fuzz_corpus; part_time fuzz-corpus "$t"
