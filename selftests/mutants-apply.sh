@@ -16,8 +16,9 @@
 set -uo pipefail
 TREE=$(cd "$(dirname "$0")/.." && pwd)
 DRV=$TREE/drivers/scsi/mptmq
+. "$TREE/selftests/mutant_lib.sh"
 tmp=$(mktemp "${TMPDIR:-/tmp}/mptmq-mutant.XXXXXX")
-trap 'rm -f "$tmp"' EXIT
+trap 'rm -f "$tmp" "$tmp.orig"' EXIT
 rc=0
 
 for list in eh/mutants.sh debug/mutants.sh; do
@@ -26,12 +27,11 @@ for list in eh/mutants.sh debug/mutants.sh; do
 	for m in "${MUTANTS[@]}"; do
 		IFS='|' read -r name file subst _ <<<"$m"
 		cp "$DRV/$file" "$tmp"
-		perl -0pi -e "$subst" "$tmp"
-		if cmp -s "$DRV/$file" "$tmp"; then
+		if mutant_apply "$tmp" "$subst"; then
+			echo "ok $list: $name"
+		else
 			echo "not ok $list: $name did not apply to $file"
 			rc=1
-		else
-			echo "ok $list: $name"
 		fi
 	done
 done

@@ -19,6 +19,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TREE=$(cd "$HERE/../.." && pwd)
 . "$TREE/selftests/vm/vmlib.sh"
 . "$HERE/lib.sh"
+. "$TREE/selftests/mutant_lib.sh"
 KVER=$(vm_pick_kernel debug) || exit 1
 
 # name|file|perl substitution|tests|report that must appear (regex)|tool: what it breaks
@@ -40,9 +41,7 @@ for m in "${MUTANTS[@]}"; do
 	mkdir -p "$d"
 	cp -r "$TREE"/{Kbuild,drivers,include} "$d/"
 	f=$d/drivers/scsi/mptmq/$file
-	cp "$f" "$f.orig"
-	perl -0pi -e "$subst" "$f"
-	if cmp -s "$f" "$f.orig"; then
+	if ! mutant_apply "$f" "$subst"; then
 		echo "ERROR $name: the substitution did not apply to $file"
 		missed=1
 		continue

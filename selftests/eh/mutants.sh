@@ -20,6 +20,7 @@ TREE=$(cd "$EH_DIR/../.." && pwd)
 series=6.1
 [[ ${1:-} == --kernel ]] && { series=$2; shift 2; }
 . "$TREE/selftests/vm/vmlib.sh"
+. "$TREE/selftests/mutant_lib.sh"
 KVER=$(vm_pick_kernel "$series") || exit 1
 
 # name|file|perl substitution|tests|subtests that must fail (regex)|what it breaks
@@ -45,9 +46,7 @@ for m in "${MUTANTS[@]}"; do
 	mkdir -p "$d"
 	cp -r "$TREE"/{Kbuild,drivers,include} "$d/"
 	f=$d/drivers/scsi/mptmq/$file
-	cp "$f" "$f.orig"
-	perl -0pi -e "$subst" "$f"
-	if cmp -s "$f" "$f.orig"; then
+	if ! mutant_apply "$f" "$subst"; then
 		echo "ERROR $name: the substitution did not apply to $file"
 		missed=1
 		continue
