@@ -30,7 +30,10 @@
 #                   the number sent, acks_lost 0, nothing still owed
 # The reference mptsas runs it too (mptbase acks in its interrupt handler,
 # SendEventAck); it has no event counters, so driver_agrees and
-# burst_ring_overflow_acks_kept are SKIPs there.
+# burst_ring_overflow_acks_kept are SKIPs there.  Known reference failure:
+# burst_acked_once (a SKIP naming it when it fails): SendEventAck takes a
+# request frame from the pool the I/O uses and drops the ack when none is
+# free, and a burst of 100 under fio finds none (140 of 256 acked, 6.12).
 
 set -uo pipefail
 DIR=$(dirname "$0")
@@ -121,13 +124,18 @@ burst_ring_overflow_acks_kept()
 	((acks == N && lost == 0 && owed == 0))
 }
 
-# storm_checks PREFIX DRIVER_CHECK - one storm's results: the model sent
-# it all, each ack came once, and (mptmq only: the reference has no event
+# storm_checks PREFIX DRIVER_CHECK [REF_WHY] - one storm's results: the
+# model sent it all, each ack came once (REF_WHY: the reference is known to
+# lose acks here, and why), and (mptmq only: the reference has no event
 # counters) DRIVER_CHECK.
 storm_checks()
 {
 	ktap_check "$1storm_sent" storm_sent
-	ktap_check "$1acked_once" acked_once
+	if [[ -n ${3:-} ]]; then
+		check_or_known_ref "$1acked_once" "$3" acked_once
+	else
+		ktap_check "$1acked_once" acked_once
+	fi
 	if [[ $MPT_DRIVER == mptmq ]]; then
 		ktap_check "$2" "$2"
 	else
@@ -181,7 +189,8 @@ N=$BURST_N
 model_set x-event-storm-burst "$BURST" >/dev/null || ktap_exit_fail_msg "qom-set x-event-storm-burst failed"
 baseline
 ktap_print_msg "$N events in bursts of $BURST; $(model_counters)"
-storm_checks burst_ burst_ring_overflow_acks_kept
+storm_checks burst_ burst_ring_overflow_acks_kept \
+	"mptbase sends each EventAck from its interrupt handler in a request frame of the pool the I/O uses, and SendEventAck drops the ack when none is free (mptbase.c, a debug print only): 100 events at once under fio at queue depth 32 run it dry (seen: 140 of 256 acked)"
 model_set x-event-storm-burst 0 >/dev/null
 sleep 2
 ktap_check ioc_up ioc_up
