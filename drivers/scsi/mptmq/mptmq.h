@@ -392,6 +392,8 @@ struct mptmq_stats {
  *	@event_acks_owed_head, @event_acks_owed_count of them (under @event_lock)
  * @event_acks_owed_head: index of the oldest owed ack
  * @event_acks_owed_count: acks owed
+ * @event_rearm_owed: a dropped event gave the EventNotification frame back:
+ *	the event work posts it again (under @event_lock)
  * @event_work: acknowledges and handles the queued events
  * @event_dropped: events dropped (ring full, or no event named)
  * @event_acks_lost: EventAcks never sent: ring and backlog both full
@@ -485,6 +487,7 @@ struct mptmq_ioc {
 	struct mptmq_event_ack_owed event_acks_owed[MPTMQ_EVENT_ACK_BACKLOG];
 	unsigned int		event_acks_owed_head;
 	unsigned int		event_acks_owed_count;
+	bool			event_rearm_owed;
 	struct work_struct	event_work;
 	atomic_t		event_dropped;
 	atomic_t		event_acks_lost;

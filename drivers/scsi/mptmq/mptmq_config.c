@@ -37,8 +37,10 @@
  * work; nothing is overwritten: a full ring drops the event, counts it and
  * makes the work re-read the topology, but keeps the event's EventAck, if
  * it asked for one, in a backlog of its own (@event_acks_owed): firmware
- * waiting for an ack may send nothing more.  Only when that backlog is
- * full too is an ack lost (counted in @event_acks_lost, logged).  The
+ * waiting for an ack may send nothing more (and a dropped event that gave
+ * the EventNotification frame back still has it posted again,
+ * @event_rearm_owed).  Only when that backlog is full too is an ack lost
+ * (counted in @event_acks_lost, logged).  The
  * event work, in process context, sends the EventAck of every event that
  * asks for one, one at a time (each waits for its reply), also for an
  * event whose data is malformed, and then acts on the event: SAS topology
@@ -47,7 +49,8 @@
  * (QEMU's model faults on EventAck) is never sent one.  Acks for events
  * that arrived before an IOC reset are not sent (each event carries the
  * @event_epoch it arrived in; mptmq_events_forget() advances it): the
- * reset made the IOC forget them.
+ * reset made the IOC forget them; nor does such an event make the work post
+ * EventNotification again (the reset did).
  */
 
 #define MPTMQ_EVENT_TIMEOUT_MS	5000
@@ -441,8 +444,18 @@ unlock:
 /* ---------------------------------------------------------------- events */
 
 /*
+ * @rec came without MsgFlags CONTINUATION: the IOC gave the
+ * EventNotification frame back and the event work must post it again.
+ */
+static bool mptmq_event_returns_frame(const struct mptmq_event_rec *rec)
+{
+	return !rec->continuation && rec->event != MPI_EVENT_EVENT_CHANGE;
+}
+
+/*
  * Put @rec in the ring, or when the ring is full, drop it but keep its
- * EventAck in the backlog; kick the event work.  Any context.
+ * EventAck in the backlog (and, if it gave the EventNotification frame
+ * back, the need to post that again); kick the event work.  Any context.
  */
 static void mptmq_event_queue(struct mptmq_ioc *ioc, const struct mptmq_event_rec *rec)
 {
@@ -460,6 +473,8 @@ static void mptmq_event_queue(struct mptmq_ioc *ioc, const struct mptmq_event_re
 		queued = true;
 	} else {
 		ioc->event_overflow = true;
+		if (mptmq_event_returns_frame(rec))
+			ioc->event_rearm_owed = true;
 		if (rec->ack && ioc->event_acks_owed_count < MPTMQ_EVENT_ACK_BACKLOG) {
 			owed = &ioc->event_acks_owed[(ioc->event_acks_owed_head +
 						      ioc->event_acks_owed_count) %
@@ -493,8 +508,9 @@ static void mptmq_event_queue(struct mptmq_ioc *ioc, const struct mptmq_event_re
  * @ioc: the IOC
  *
  * Advances the event epoch; events and owed acks of an earlier epoch are
- * not acknowledged (the reset made the IOC forget them), events still
- * queued are handled as usual.
+ * not acknowledged (the reset made the IOC forget them) and do not make
+ * the event work post EventNotification again (the reset does that);
+ * events still queued are handled as usual.
  *
  * Context: process; @ioc->ioc_mutex held.
  */
@@ -502,6 +518,7 @@ void mptmq_events_forget(struct mptmq_ioc *ioc)
 {
 	spin_lock_irq(&ioc->event_lock);
 	ioc->event_epoch++;
+	ioc->event_rearm_owed = false;
 	spin_unlock_irq(&ioc->event_lock);
 }
 
@@ -617,6 +634,8 @@ void mptmq_event_work(struct work_struct *work)
 		}
 		overflow = ioc->event_overflow;
 		ioc->event_overflow = false;
+		rearm |= ioc->event_rearm_owed;
+		ioc->event_rearm_owed = false;
 		spin_unlock_irq(&ioc->event_lock);
 		if (overflow) {
 			/* Dropped events may have been topology changes: look again. */
@@ -633,7 +652,8 @@ void mptmq_event_work(struct work_struct *work)
 			break;
 		if (rec.ack)
 			mptmq_event_ack(ioc, rec.event, rec.context, rec.epoch);
-		if (!rec.continuation && rec.event != MPI_EVENT_EVENT_CHANGE)
+		/* After an IOC reset the reset itself posted it again. */
+		if (mptmq_event_returns_frame(&rec) && rec.epoch == READ_ONCE(ioc->event_epoch))
 			rearm = true;
 		mptmq_event_handle(ioc, &rec);
 	}
