@@ -544,20 +544,23 @@ static inline struct mptmq_ioc *shost_to_ioc(struct Scsi_Host *shost)
 	return shost_priv(shost);
 }
 
-/* The firmware's Bus and TargetID of @sdev's target. */
-static inline void mptmq_fw_addr(struct scsi_device *sdev, u8 *bus, u8 *id)
+/* The firmware's Bus and TargetID of @sdev, whose target's hostdata is @tgt. */
+static inline void mptmq_fw_addr_tgt(const struct mptmq_target *tgt, struct scsi_device *sdev,
+				     u8 *bus, u8 *id)
 {
-	const struct mptmq_target *tgt = scsi_target(sdev)->hostdata;
-
 	*bus = tgt ? tgt->bus : sdev->channel;
 	*id = tgt ? tgt->id : sdev->id;
 }
 
-/* @sdev's device has left the SAS topology. */
-static inline bool mptmq_target_gone(struct scsi_device *sdev)
+/* The firmware's Bus and TargetID of @sdev's target. */
+static inline void mptmq_fw_addr(struct scsi_device *sdev, u8 *bus, u8 *id)
 {
-	const struct mptmq_target *tgt = scsi_target(sdev)->hostdata;
+	mptmq_fw_addr_tgt(scsi_target(sdev)->hostdata, sdev, bus, id);
+}
 
+/* The device of target @tgt (its hostdata, or NULL) has left the SAS topology. */
+static inline bool mptmq_target_gone(const struct mptmq_target *tgt)
+{
 	return tgt && READ_ONCE(tgt->gone);
 }
 

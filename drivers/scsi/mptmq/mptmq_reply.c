@@ -68,8 +68,8 @@ static void mptmq_map_status(struct mptmq_ioc *ioc, struct scsi_cmnd *scmd,
  * @rep is NULL for a context reply (success), ERR_PTR(-EPROTO) for an
  * address reply that cannot be trusted (the command is retried).
  */
-static void mptmq_complete_scsi(struct mptmq_ioc *ioc, unsigned int tag,
-				const struct mpi_scsi_io_reply *rep)
+static __always_inline void mptmq_complete_scsi(struct mptmq_ioc *ioc, unsigned int tag,
+						const struct mpi_scsi_io_reply *rep)
 {
 	struct scsi_cmnd *scmd = scsi_host_find_tag(ioc->shost, tag);
 	struct mptmq_cmd *cmd;
@@ -121,7 +121,8 @@ static void mptmq_complete_internal(struct mptmq_ioc *ioc, unsigned int slot,
 	complete(&in->done);
 }
 
-static void mptmq_process_reply(struct mptmq_ioc *ioc, u32 desc)
+/* Everything but a successful SCSI IO's context reply (the drain's fast path). */
+static noinline void mptmq_process_reply(struct mptmq_ioc *ioc, u32 desc)
 {
 	const struct mpi_reply_header *rep = NULL;
 	unsigned int len = 0, min_len, max_len, idx;
@@ -186,19 +187,33 @@ static void mptmq_process_reply(struct mptmq_ioc *ioc, u32 desc)
 		mptmq_writel(ioc, desc << 1, MPI_REG_REPLY_FIFO);
 }
 
-/* The drain itself; @ioc->reply_lock held, interrupts off. */
-static unsigned int mptmq_drain_locked(struct mptmq_ioc *ioc)
+/*
+ * The drain itself; @ioc->reply_lock held, interrupts off.  @replies_open
+ * only changes under the lock, so it is read once.
+ */
+static __always_inline unsigned int mptmq_drain_locked(struct mptmq_ioc *ioc)
 {
-	unsigned int n = 0, budget = 4 * ioc->reply_depth;
+	unsigned int n, budget = 4 * ioc->reply_depth, nr_io = ioc->nr_io;
 	u32 desc;
 
 	lockdep_assert_held(&ioc->reply_lock);
-	while (ioc->replies_open && n < budget) {
+	if (!ioc->replies_open)
+		return 0;
+	for (n = 0; n < budget; n++) {
 		desc = mptmq_readl(ioc, MPI_REG_REPLY_FIFO);
 		if (desc == MPI_REPLY_EMPTY)
 			break;
-		mptmq_process_reply(ioc, desc);
-		n++;
+		/*
+		 * The common reply in one compare: below nr_io means a context
+		 * reply (bit 31 clear), no context type or internal marker in
+		 * the upper bits, and an I/O tag: a SCSI IO that succeeded.
+		 * It completes here, without the call and the checks of the
+		 * general path (~50 instructions per I/O, bench tbprof count).
+		 */
+		if (likely(desc < nr_io))
+			mptmq_complete_scsi(ioc, desc, NULL);
+		else
+			mptmq_process_reply(ioc, desc);
 	}
 	return n;
 }

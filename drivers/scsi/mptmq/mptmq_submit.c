@@ -82,11 +82,12 @@ static void mptmq_finish_now(struct scsi_cmnd *scmd, int host_byte)
  * ChainOffset when one is used.
  */
 static void mptmq_build_scsi_io(struct mpi_scsi_io_request *req, struct scsi_cmnd *scmd,
-				unsigned int tag, u32 control, u32 data_length, u32 sense_low)
+				const struct mptmq_target *tgt, unsigned int tag, u32 control,
+				u32 data_length, u32 sense_low)
 {
 	struct scsi_device *sdev = scmd->device;
 
-	mptmq_fw_addr(sdev, &req->bus, &req->target_id);
+	mptmq_fw_addr_tgt(tgt, sdev, &req->bus, &req->target_id);
 	req->chain_offset = 0;
 	req->function = MPI_FUNCTION_SCSI_IO_REQUEST;
 	req->cdb_length = scmd->cmd_len;
@@ -138,6 +139,7 @@ mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scm
 	struct mptmq_ioc *ioc = shost_to_ioc(shost);
 	struct mptmq_cmd *cmd = scsi_cmd_priv(scmd);
 	unsigned int tag = scsi_cmd_to_rq(scmd)->tag;
+	const struct mptmq_target *tgt;
 	struct mpi_scsi_io_request *req;
 	u32 control, dir;
 	mptmq_qc_ret_t ret = 0;
@@ -148,8 +150,12 @@ mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scm
 		mptmq_finish_now(scmd, DID_ERROR);
 		return 0;
 	}
-	/* A device that left the SAS topology: fail at once, do not send. */
-	if (unlikely(mptmq_target_gone(scmd->device))) {
+	/*
+	 * A device that left the SAS topology: fail at once, do not send.
+	 * The target's hostdata is looked up once, for this and the header.
+	 */
+	tgt = scsi_target(scmd->device)->hostdata;
+	if (unlikely(mptmq_target_gone(tgt))) {
 		mptmq_finish_now(scmd, DID_NO_CONNECT);
 		return 0;
 	}
@@ -193,7 +199,7 @@ mptmq_qc_ret_t mptmq_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *scm
 	}
 
 	req = mptmq_frame(ioc, tag);
-	mptmq_build_scsi_io(req, scmd, tag, control, cmd->data_length,
+	mptmq_build_scsi_io(req, scmd, tgt, tag, control, cmd->data_length,
 			    mptmq_sense_low(ioc, tag));
 	mptmq_sgl_build(&ioc->geom, (u8 *)req, mptmq_chain(ioc, tag), mptmq_chain_dma(ioc, tag),
 			scsi_sglist(scmd), nseg, dir);

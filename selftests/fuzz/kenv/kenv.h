@@ -44,6 +44,10 @@ typedef uint64_t dma_addr_t;
 #define __user
 #define __rcu
 #define __must_check
+#define noinline	__attribute__((__noinline__))
+#ifndef __always_inline
+#define __always_inline	inline __attribute__((__always_inline__))
+#endif
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #define READ_ONCE(x)	(*(volatile __typeof__(x) *)&(x))
