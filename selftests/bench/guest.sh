@@ -38,6 +38,8 @@
 #                  mpt_msi_enable_sas=)
 #   BENCH_SWAP     1: bind mptmq to the second LSI function instead of the first
 #   BENCH_TESTS    names of the tests to run (default: all four)
+#   BENCH_BUSYBOX  the busybox to run `devmem` with (default: busybox in
+#                  PATH; the unstable root has none, bench.sh passes a copy)
 #   MPTMQ_KO       mptmq.ko built for this kernel
 #   BENCH_OUT      where to write (the VM run directory)
 #
@@ -57,6 +59,7 @@ count_ramp=${BENCH_COUNT_RAMP:-0.5}
 count_window=${BENCH_COUNT_WINDOW:-1}
 msi=${BENCH_MSI:-1}
 tbprof=${BENCH_TBPROF:-0}
+busybox=${BENCH_BUSYBOX:-busybox}
 
 DRIVERS=(mptmq mptsas virtio_scsi)
 # the floor: no device, no DMA, completion in the submitting context
@@ -114,6 +117,10 @@ echo mptmq >"/sys/bus/pci/devices/$PCI_mptmq/driver_override" || die "driver_ove
 echo mptsas >"/sys/bus/pci/devices/$PCI_mptsas/driver_override" || die "driver_override $PCI_mptsas"
 log "mptmq -> $PCI_mptmq, mptsas -> $PCI_mptsas, msi=$msi"
 
+# the count pass's phase markers (marker) read the diag BAR with it
+if [[ $mode == count ]] && ! "$busybox" --list 2>/dev/null | grep -qx devmem; then
+	die "no 'devmem' in '$busybox' (BENCH_BUSYBOX): the count pass's phase markers need it"
+fi
 modprobe -a scsi_mod sd_mod || die "modprobe sd_mod"
 modprobe mptbase mpt_msi_enable_sas="$msi" || die "modprobe mptbase"
 modprobe mptsas || die "modprobe mptsas"
@@ -289,7 +296,7 @@ marker()
 	local drv=$1 code=$2 start
 	[[ $drv == virtio_scsi || $drv == scsi_debug ]] && return 0
 	read -r start _ < <(sed -n 3p "/sys/bus/pci/devices/${PCI[$drv]}/resource")
-	busybox devmem "$((start + code))" 32 >/dev/null ||
+	"$busybox" devmem "$((start + code))" 32 >/dev/null ||
 		log "devmem marker failed for $drv (is iomem=relaxed on the command line?)"
 }
 
