@@ -195,7 +195,7 @@ want = {"kcpustat_dyntick_start": t.IDLE_PATH, "kcpustat_idle_stop.part.0": t.ID
         "ct_kernel_enter.isra.0": t.IDLE_PATH, "do_idle": t.IDLE_PATH,
         "__resched_curr": t.SWITCH_PATH, "hrtimer_setup_sleeper_on_stack": t.SWITCH_PATH,
         "__hrtimer_start_range_ns": t.SWITCH_PATH, "wakeup_preempt_fair": t.SWITCH_PATH,
-        "__schedule": t.SWITCH_PATH, "aio_complete_rw": t.BUSY_PATH,
+        "update_cfs_rq_load_avg": t.SWITCH_PATH, "__schedule": t.SWITCH_PATH, "aio_complete_rw": t.BUSY_PATH,
         "blk_mq_end_request": t.BUSY_PATH, "dl_server_update": t.BUSY_PATH}
 bad = [(s, t.path_of(s), p) for s, p in want.items() if t.path_of(s) != p]
 for b in bad:

@@ -87,9 +87,11 @@ SWITCH = re.compile(
     r"fire_sched_(in|out)_preempt_notifiers|kthread_is_per_cpu|"
     r"hrtimer_(start_range_ns|cancel|try_to_cancel)|hrtimer_sleeper_start_expires|"
     r"__hrtimer_init_sleeper|hrtimer_init_sleeper.*|hrtimer_wakeup|"
-    # 7.2: resched_curr's body, the sleeper's set-up (was *_init_sleeper)
-    # and hrtimer_start_range_ns's body are functions of their own
-    r"__resched_curr|hrtimer_setup_sleeper.*|__hrtimer_start_range_ns.*)$")
+    # 7.2: resched_curr's body, the sleeper's set-up (was *_init_sleeper),
+    # hrtimer_start_range_ns's body and update_load_avg's cfs_rq part are
+    # functions of their own
+    r"__resched_curr|hrtimer_setup_sleeper.*|__hrtimer_start_range_ns.*|"
+    r"update_cfs_rq_load_avg)$")
 
 IDLE_PATH = "idle path"
 SWITCH_PATH = "sleep/wakeup"
