@@ -203,6 +203,23 @@ for b in bad:
 sys.exit(1 if bad else 0)
 EOF
 
+# profile.py's components on the 7.2 names of the IOMMU page-table code and
+# the scatterlist iterator (6.1/6.12 have none of them)
+check "profile: 7.2's IOMMU page-table functions are DMA/IOMMU" python3 - "$BENCH_DIR" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+import profile as p
+want = {"__map_range": "DMA/IOMMU", "__unmap_range": "DMA/IOMMU",
+        "__map_range_leaf": "DMA/IOMMU", "vtdss_map_range": "DMA/IOMMU",
+        "make_range_ul": "DMA/IOMMU", "blk_map_iter_next": "DMA/IOMMU",
+        "blk_mq_submit_bio": "block layer (submission)"}
+bad = [(s, p.classify("[kernel]", s, "mptmq"), c) for s, c in want.items()
+       if p.classify("[kernel]", s, "mptmq") != c]
+for b in bad:
+    print("%s: %s, want %s" % b)
+sys.exit(1 if bad else 0)
+EOF
+
 # sid_without_root - bench.sh asked for the newest-kernel lane on a machine
 # without an unstable root (an empty cache): it fails with a clear message,
 # before any build or VM
