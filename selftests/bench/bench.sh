@@ -128,10 +128,10 @@ guest_busybox()
 		echo busybox
 		return 0
 	fi
-	mkdir -p "$OUTB/bin" && cp /bin/busybox "$OUTB/bin/busybox" || {
+	if ! { mkdir -p "$OUTB/bin" && cp /bin/busybox "$OUTB/bin/busybox"; }; then
 		msg "no /bin/busybox to give the guest (busybox-static, selftests/deps.sh)"
 		return 1
-	}
+	fi
 	echo "$OUTB/bin/busybox"
 }
 
