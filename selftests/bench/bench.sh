@@ -36,6 +36,8 @@
 #   MPTMQ_BENCH_ROUNDS   rounds of the timed pass (default 5)
 #   MPTMQ_BENCH_RUNTIME  seconds measured per fio run (default 3)
 #   MPTMQ_BENCH_RAMP     fio ramp_time seconds (default 1)
+#   MPTMQ_BENCH_MAX_SECTORS_KB  every disk's max_sectors_kb (default 1024: a
+#                        1M read is one command everywhere; 0: kernel default)
 #   MPTMQ_BENCH_ICOUNT   1: count pass under icount (default); 0: plain TCG
 #                        (the MMIO/IRQ counts stay valid, its IOPS do not)
 #   MPTMQ_BENCH_COUNT    1: run the count pass (default); 0: skip it
@@ -71,6 +73,7 @@ KERNELS=${MPTMQ_BENCH_KERNELS:-6.1 6.12 sid}
 ROUNDS=${MPTMQ_BENCH_ROUNDS:-5}
 RUNTIME=${MPTMQ_BENCH_RUNTIME:-3}
 RAMP=${MPTMQ_BENCH_RAMP:-1}
+MAX_SECTORS_KB=${MPTMQ_BENCH_MAX_SECTORS_KB:-1024}
 ICOUNT=${MPTMQ_BENCH_ICOUNT:-1}
 COUNT=${MPTMQ_BENCH_COUNT:-1}
 TIMED=${MPTMQ_BENCH_TIMED:-1}
@@ -200,7 +203,7 @@ vm_setup()
 		      BENCH_RUNTIME="$RUNTIME" BENCH_RAMP="$RAMP" BENCH_MSI="$MSI"
 		      BENCH_SWAP="$SWAP" BENCH_COUNT_ROUNDS="$COUNT_ROUNDS"
 		      BENCH_COUNT_WINDOW="$COUNT_WINDOW" BENCH_TESTS="$TESTS"
-		      BENCH_BUSYBOX="$busybox"
+		      BENCH_BUSYBOX="$busybox" BENCH_MAX_SECTORS_KB="$MAX_SECTORS_KB"
 		      BENCH_TBPROF="$([[ $mode != timed ]] && ((TBPROF)) && echo 1 || echo 0)"
 		      MPTMQ_KO="$OUTB/build/$kver/drivers/scsi/mptmq/mptmq.ko")
 	if [[ $mode == timed ]]; then

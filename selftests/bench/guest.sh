@@ -38,6 +38,12 @@
 #                  mpt_msi_enable_sas=)
 #   BENCH_SWAP     1: bind mptmq to the second LSI function instead of the first
 #   BENCH_TESTS    names of the tests to run (default: all four)
+#   BENCH_MAX_SECTORS_KB  every disk's max_sectors_kb (default 1024: a
+#                  1M read is one command for every driver and the floor,
+#                  with the IOMMU on or off; 0: the kernel's default, which
+#                  behind a translating IOMMU is the DMA layer's optimal
+#                  mapping size, 128 KiB with intel-iommu since 6.0, for
+#                  every SCSI host: sd caps it to shost->opt_sectors)
 #   BENCH_BUSYBOX  the busybox to run `devmem` with (default: busybox in
 #                  PATH; the unstable root has none, bench.sh passes a copy)
 #   MPTMQ_KO       mptmq.ko built for this kernel
@@ -133,8 +139,12 @@ if [[ " ${DRIVERS[*]} " == *" scsi_debug "* ]]; then
 	# 4 GiB like the other disks (virtual_gb; fake_rw: no data copied, so
 	# the 8 MiB store is never touched); max_queue = the LSI drivers'
 	# queue depth, so QD32 never queues in the block layer for lack of tags
+	# clustering=1: segments merge as on the LSI hosts (without it
+	# scsi_debug sets a page-sized DMA boundary, one segment per page,
+	# and building a 1M request's scatterlist alone cost it more than a
+	# whole LSI driver's 1M I/O)
 	modprobe scsi_debug delay=0 fake_rw=1 virtual_gb=4 dev_size_mb=8 \
-		max_queue=64 num_tgts=1 max_luns=1 ||
+		max_queue=64 num_tgts=1 max_luns=1 clustering=1 ||
 		die "modprobe scsi_debug"
 fi
 
@@ -188,6 +198,13 @@ for drv in "${DRIVERS[@]}"; do
 	q=/sys/block/${DEV[$drv]}/queue
 	echo none >"$q/scheduler" 2>/dev/null
 	echo 0 >"$q/add_random" 2>/dev/null
+	# the same largest request for every disk, within what its host allows
+	msk=${BENCH_MAX_SECTORS_KB:-1024}
+	if ((msk > 0)); then
+		hw=$(<"$q/max_hw_sectors_kb")
+		echo $((msk < hw ? msk : hw)) >"$q/max_sectors_kb" ||
+			log "could not set max_sectors_kb of ${DEV[$drv]} ($drv)"
+	fi
 	if [[ $drv == scsi_debug ]]; then
 		IRQS[$drv]="" irqmode=none
 	elif [[ -d /sys/bus/pci/devices/${PCI[$drv]}/msi_irqs ]] &&
