@@ -29,10 +29,15 @@
 #      out/bench/bench-<kver>.txt, raw data to out/bench/bench-<kver>.json
 #
 # Knobs (environment):
-#   MPTMQ_BENCH_KERNELS  kernel series or releases (default "6.1 6.12")
+#   MPTMQ_BENCH_KERNELS  kernel series or releases (default "6.1 6.12 sid";
+#                        sid: the newest-kernel lane, the Debian-unstable
+#                        root of vm/sidroot.sh, skipped by the default when
+#                        the machine has none; named here, it must exist)
 #   MPTMQ_BENCH_ROUNDS   rounds of the timed pass (default 5)
 #   MPTMQ_BENCH_RUNTIME  seconds measured per fio run (default 3)
 #   MPTMQ_BENCH_RAMP     fio ramp_time seconds (default 1)
+#   MPTMQ_BENCH_MAX_SECTORS_KB  every disk's max_sectors_kb (default 1024: a
+#                        1M read is one command everywhere; 0: kernel default)
 #   MPTMQ_BENCH_ICOUNT   1: count pass under icount (default); 0: plain TCG
 #                        (the MMIO/IRQ counts stay valid, its IOPS do not)
 #   MPTMQ_BENCH_COUNT    1: run the count pass (default); 0: skip it
@@ -64,10 +69,11 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../vm/vmlib.sh
 . "$BENCH_DIR/../vm/vmlib.sh"
 
-KERNELS=${MPTMQ_BENCH_KERNELS:-6.1 6.12}
+KERNELS=${MPTMQ_BENCH_KERNELS:-6.1 6.12 sid}
 ROUNDS=${MPTMQ_BENCH_ROUNDS:-5}
 RUNTIME=${MPTMQ_BENCH_RUNTIME:-3}
 RAMP=${MPTMQ_BENCH_RAMP:-1}
+MAX_SECTORS_KB=${MPTMQ_BENCH_MAX_SECTORS_KB:-1024}
 ICOUNT=${MPTMQ_BENCH_ICOUNT:-1}
 COUNT=${MPTMQ_BENCH_COUNT:-1}
 TIMED=${MPTMQ_BENCH_TIMED:-1}
@@ -90,7 +96,9 @@ msg()
 	printf 'bench: %s\n' "$*" >&2
 }
 
-# build_module KVER - private copy of the driver sources, built for KVER.
+# build_module KVER - private copy of the driver sources, built for KVER
+# (vm_make_module: against the headers and with the compiler of the root
+# KVER is installed in; for the unstable kernel inside its root)
 build_module()
 {
 	local kver=$1 d=$OUTB/build/$1
@@ -104,8 +112,30 @@ build_module()
 			echo '+dirty'
 	} | paste -sd '' - >"$d.tree"
 	cp -r "$VM_TREE/Kbuild" "$VM_TREE/drivers" "$VM_TREE/include" "$d/" &&
-		make -C "/lib/modules/$kver/build" M="$d" modules >"$OUTB/build-$kver.log" 2>&1 &&
+		vm_make_module "$kver" "$d" >"$OUTB/build-$kver.log" 2>&1 &&
 		[[ -f $d/drivers/scsi/mptmq/mptmq.ko ]]
+}
+
+# guest_busybox KVER - the busybox guest.sh runs `devmem` with (the count
+# pass's phase markers): the one of the root KVER boots with, else a copy
+# of the host's static busybox (busybox-static, which vmlib's initramfs
+# takes too) in out/bench, a path the guest sees.  The Debian-unstable
+# root has no busybox; it is not added to that root's packages, because
+# its cache is keyed by its kernel alone: roots built before would lack it.
+guest_busybox()
+{
+	local root
+	root=$(vm_kernel_root "$1") || return 1
+	vm_kernel_only "$root" && root=/
+	if [[ -x $(vm_root_path "$root" /bin/busybox) ]]; then
+		echo busybox
+		return 0
+	fi
+	if ! { mkdir -p "$OUTB/bin" && cp /bin/busybox "$OUTB/bin/busybox"; }; then
+		msg "no /bin/busybox to give the guest (busybox-static, selftests/deps.sh)"
+		return 1
+	fi
+	echo "$OUTB/bin/busybox"
 }
 
 # build_plugin - out/bench/tbprof.so, the profile pass's QEMU plugin, from
@@ -173,6 +203,7 @@ vm_setup()
 		      BENCH_RUNTIME="$RUNTIME" BENCH_RAMP="$RAMP" BENCH_MSI="$MSI"
 		      BENCH_SWAP="$SWAP" BENCH_COUNT_ROUNDS="$COUNT_ROUNDS"
 		      BENCH_COUNT_WINDOW="$COUNT_WINDOW" BENCH_TESTS="$TESTS"
+		      BENCH_BUSYBOX="$busybox" BENCH_MAX_SECTORS_KB="$MAX_SECTORS_KB"
 		      BENCH_TBPROF="$([[ $mode != timed ]] && ((TBPROF)) && echo 1 || echo 0)"
 		      MPTMQ_KO="$OUTB/build/$kver/drivers/scsi/mptmq/mptmq.ko")
 	if [[ $mode == timed ]]; then
@@ -249,7 +280,16 @@ fi
 t_all=$SECONDS
 for series in $KERNELS; do
 	t0=$SECONDS
-	kver=$(vm_pick_kernel "$series") || { status=1; continue; }
+	if ! kver=$(vm_pick_kernel "$series"); then
+		if [[ $series == sid && -z ${MPTMQ_BENCH_KERNELS:-} ]]; then
+			msg "sid: skipped: no Debian-unstable root on this machine" \
+			    "(selftests/vm/sidroot.sh setup builds it; make check does)"
+		else
+			status=1
+		fi
+		continue
+	fi
+	busybox=$(guest_busybox "$kver") || { status=1; continue; }
 	msg "$kver: building mptmq.ko"
 	if ! build_module "$kver"; then
 		msg "$kver: build failed, see $OUTB/build-$kver.log"

@@ -7,8 +7,10 @@
 # plugin compiles (when a QEMU source tree with qemu-plugin.h is cached),
 # and that report.py and profile.py compute the right figures from small
 # synthetic run directories written here: the floor table's IOMMU cost and
-# own share, and the profile's per-component instructions per I/O.  No
-# timing is measured or asserted.  Host only; no QEMU run.
+# own share, and the profile's per-component instructions per I/O; that
+# tbcount.py sorts the newest kernel's idle and sleep/wakeup functions
+# into those paths; that bench.sh asked for the sid lane without an
+# unstable root fails clearly.  No timing is measured or asserted.  Host only; no QEMU run.
 #
 #   bash selftests/bench/dry.sh        (prints "ok N" / "not ok N", exit 0
 #                                       only if every check passed)
@@ -180,6 +182,56 @@ check "profile: blk-mq completion 0.30 kinstr/IO" has "$txt" '^  softirq, blk-mq
 check "profile: DMA/IOMMU 0.01 kinstr/IO" has "$txt" '^  DMA/IOMMU +0\.01 '
 check "profile: fio/user 5.00 kinstr/IO" has "$txt" '^  fio, syscalls, aio +5\.00 '
 check "profile: total 5.49 kinstr/IO" has "$txt" '^  total +5\.49'
+
+# tbcount.py's idle and sleep/wakeup lists on the names the newest kernel
+# (Debian unstable, 7.2) uses where 6.1/6.12 had others, and on names that
+# must stay the I/O's own
+check "tbcount: 7.2's idle and sleep/wakeup functions classified" python3 - "$BENCH_DIR" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+import tbcount as t
+want = {"kcpustat_dyntick_start": t.IDLE_PATH, "kcpustat_idle_stop.part.0": t.IDLE_PATH,
+        "dl_server_update_idle": t.IDLE_PATH, "update_rq_avg_idle": t.IDLE_PATH,
+        "ct_kernel_enter.isra.0": t.IDLE_PATH, "do_idle": t.IDLE_PATH,
+        "__resched_curr": t.SWITCH_PATH, "hrtimer_setup_sleeper_on_stack": t.SWITCH_PATH,
+        "__hrtimer_start_range_ns": t.SWITCH_PATH, "wakeup_preempt_fair": t.SWITCH_PATH,
+        "update_cfs_rq_load_avg": t.SWITCH_PATH, "__schedule": t.SWITCH_PATH, "aio_complete_rw": t.BUSY_PATH,
+        "blk_mq_end_request": t.BUSY_PATH, "dl_server_update": t.BUSY_PATH}
+bad = [(s, t.path_of(s), p) for s, p in want.items() if t.path_of(s) != p]
+for b in bad:
+    print("%s: %s, want %s" % b)
+sys.exit(1 if bad else 0)
+EOF
+
+# profile.py's components on the 7.2 names of the IOMMU page-table code and
+# the scatterlist iterator (6.1/6.12 have none of them)
+check "profile: 7.2's IOMMU page-table functions are DMA/IOMMU" python3 - "$BENCH_DIR" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+import profile as p
+want = {"__map_range": "DMA/IOMMU", "__unmap_range": "DMA/IOMMU",
+        "__map_range_leaf": "DMA/IOMMU", "vtdss_map_range": "DMA/IOMMU",
+        "make_range_ul": "DMA/IOMMU", "blk_map_iter_next": "DMA/IOMMU",
+        "blk_mq_submit_bio": "block layer (submission)"}
+bad = [(s, p.classify("[kernel]", s, "mptmq"), c) for s, c in want.items()
+       if p.classify("[kernel]", s, "mptmq") != c]
+for b in bad:
+    print("%s: %s, want %s" % b)
+sys.exit(1 if bad else 0)
+EOF
+
+# sid_without_root - bench.sh asked for the newest-kernel lane on a machine
+# without an unstable root (an empty cache): it fails with a clear message,
+# before any build or VM
+sid_without_root()
+{
+	local rc=0
+	MPTMQ_CACHE=$tmp/nocache MPTMQ_OUT=$tmp/out MPTMQ_BENCH_TBPROF=0 \
+		MPTMQ_BENCH_KERNELS=sid bash "$BENCH_DIR/bench.sh" >"$tmp/sid.log" 2>&1 || rc=$?
+	cat "$tmp/sid.log"
+	((rc != 0)) && grep -q 'no Debian-unstable root' "$tmp/sid.log"
+}
+check "bench.sh: MPTMQ_BENCH_KERNELS=sid without an unstable root fails clearly" sid_without_root
 
 echo "bench-dry: $n checks, $([[ $fail == 0 ]] && echo passed || echo FAILED)"
 exit $fail

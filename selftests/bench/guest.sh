@@ -38,6 +38,14 @@
 #                  mpt_msi_enable_sas=)
 #   BENCH_SWAP     1: bind mptmq to the second LSI function instead of the first
 #   BENCH_TESTS    names of the tests to run (default: all four)
+#   BENCH_MAX_SECTORS_KB  every disk's max_sectors_kb (default 1024: a
+#                  1M read is one command for every driver and the floor,
+#                  with the IOMMU on or off; 0: the kernel's default, which
+#                  behind a translating IOMMU is the DMA layer's optimal
+#                  mapping size, 128 KiB with intel-iommu since 6.0, for
+#                  every SCSI host: sd caps it to shost->opt_sectors)
+#   BENCH_BUSYBOX  the busybox to run `devmem` with (default: busybox in
+#                  PATH; the unstable root has none, bench.sh passes a copy)
 #   MPTMQ_KO       mptmq.ko built for this kernel
 #   BENCH_OUT      where to write (the VM run directory)
 #
@@ -57,6 +65,7 @@ count_ramp=${BENCH_COUNT_RAMP:-0.5}
 count_window=${BENCH_COUNT_WINDOW:-1}
 msi=${BENCH_MSI:-1}
 tbprof=${BENCH_TBPROF:-0}
+busybox=${BENCH_BUSYBOX:-busybox}
 
 DRIVERS=(mptmq mptsas virtio_scsi)
 # the floor: no device, no DMA, completion in the submitting context
@@ -114,6 +123,10 @@ echo mptmq >"/sys/bus/pci/devices/$PCI_mptmq/driver_override" || die "driver_ove
 echo mptsas >"/sys/bus/pci/devices/$PCI_mptsas/driver_override" || die "driver_override $PCI_mptsas"
 log "mptmq -> $PCI_mptmq, mptsas -> $PCI_mptsas, msi=$msi"
 
+# the count pass's phase markers (marker) read the diag BAR with it
+if [[ $mode == count ]] && ! "$busybox" --list 2>/dev/null | grep -qx devmem; then
+	die "no 'devmem' in '$busybox' (BENCH_BUSYBOX): the count pass's phase markers need it"
+fi
 modprobe -a scsi_mod sd_mod || die "modprobe sd_mod"
 modprobe mptbase mpt_msi_enable_sas="$msi" || die "modprobe mptbase"
 modprobe mptsas || die "modprobe mptsas"
@@ -126,8 +139,12 @@ if [[ " ${DRIVERS[*]} " == *" scsi_debug "* ]]; then
 	# 4 GiB like the other disks (virtual_gb; fake_rw: no data copied, so
 	# the 8 MiB store is never touched); max_queue = the LSI drivers'
 	# queue depth, so QD32 never queues in the block layer for lack of tags
+	# clustering=1: segments merge as on the LSI hosts (without it
+	# scsi_debug sets a page-sized DMA boundary, one segment per page,
+	# and building a 1M request's scatterlist alone cost it more than a
+	# whole LSI driver's 1M I/O)
 	modprobe scsi_debug delay=0 fake_rw=1 virtual_gb=4 dev_size_mb=8 \
-		max_queue=64 num_tgts=1 max_luns=1 ||
+		max_queue=64 num_tgts=1 max_luns=1 clustering=1 ||
 		die "modprobe scsi_debug"
 fi
 
@@ -181,6 +198,13 @@ for drv in "${DRIVERS[@]}"; do
 	q=/sys/block/${DEV[$drv]}/queue
 	echo none >"$q/scheduler" 2>/dev/null
 	echo 0 >"$q/add_random" 2>/dev/null
+	# the same largest request for every disk, within what its host allows
+	msk=${BENCH_MAX_SECTORS_KB:-1024}
+	if ((msk > 0)); then
+		hw=$(<"$q/max_hw_sectors_kb")
+		echo $((msk < hw ? msk : hw)) >"$q/max_sectors_kb" ||
+			log "could not set max_sectors_kb of ${DEV[$drv]} ($drv)"
+	fi
 	if [[ $drv == scsi_debug ]]; then
 		IRQS[$drv]="" irqmode=none
 	elif [[ -d /sys/bus/pci/devices/${PCI[$drv]}/msi_irqs ]] &&
@@ -289,7 +313,7 @@ marker()
 	local drv=$1 code=$2 start
 	[[ $drv == virtio_scsi || $drv == scsi_debug ]] && return 0
 	read -r start _ < <(sed -n 3p "/sys/bus/pci/devices/${PCI[$drv]}/resource")
-	busybox devmem "$((start + code))" 32 >/dev/null ||
+	"$busybox" devmem "$((start + code))" 32 >/dev/null ||
 		log "devmem marker failed for $drv (is iomem=relaxed on the command line?)"
 }
 

@@ -46,7 +46,12 @@ COMPONENTS = [
         r"iommu|^intel_|dmar|^qi_|iova|^dma_|^__dma|_dma_map|_dma_unmap|swiotlb|^domain_|"
         r"^__domain|^pfn_to_dma|^first_pte|^pte_|^clflush|^iotlb|^flush_iotlb|^__iotlb|"
         r"^scsi_dma_|^__sg_|^sg_next$|^sg_init|^__blk_rq_map_sg|^blk_rq_map_sg|"
-        r"^__blk_bios_map_sg|^__blk_bvec_map_sg|^blk_next_sg|^blk_dma")),
+        r"^__blk_bios_map_sg|^__blk_bvec_map_sg|^blk_next_sg|^blk_dma|"
+        # 7.2: the IOMMU's generic page table (drivers/iommu/generic_pt:
+        # VT-d second stage "vtdss", AMD v1, x86-64 formats) and the
+        # scatterlist iterator __blk_rq_map_sg calls out of line
+        r"^__map_range|^__unmap_range|^vtdss_|^amdv1_|^x86_64_pt_|^pt_iommu_|"
+        r"^make_range_ul|^pt_compute_best_pgsize|^blk_map_iter_next")),
     ("interrupt entry/exit, APIC", re.compile(
         r"^asm_|^common_interrupt|^__common_interrupt|^irq_|^__irq|^handle_edge_irq|"
         r"^handle_irq|^__handle_irq|^handle_fasteoi|^handle_level|apic|^sysvec_|^__sysvec|"

@@ -12,7 +12,7 @@
 # fio/syscalls) and prints kinstr/IO and share per driver, plus the top
 # symbols, to out/bench/profile-<kver>.txt.  See README.md.
 #
-# Knobs: those of bench.sh; here MPTMQ_BENCH_KERNELS (default "6.1 6.12"),
+# Knobs: those of bench.sh; here MPTMQ_BENCH_KERNELS (default "6.1 6.12 sid"),
 # MPTMQ_BENCH_IOMMU (default on: the DMA/IOMMU line shows the strict
 # mapping), MPTMQ_BENCH_TESTS (default rand4k-qd32), MPTMQ_BENCH_COUNT_ROUNDS
 # (default 2).  Reports only; the exit status says whether the passes ran.

@@ -54,7 +54,13 @@ IDLE = re.compile(
     r"(check|wakeup)_preempt_curr_idle|wakeup_preempt_idle|"
     r"newidle_balance|sched_balance_newidle|idle_balance|"
     r"flush_smp_call_function_queue|__flush_smp_call_function_queue|"
-    r"sched_ttwu_pending|play_idle.*|cpuidle_idle_call)$")
+    r"sched_ttwu_pending|play_idle.*|cpuidle_idle_call|"
+    # 7.2 (Debian unstable): the nohz idle time accounting moved from
+    # tick_nohz_{start,stop}_idle/tick_nohz_account_idle_time to kcpustat;
+    # the idle class's deadline-server update and rq->avg_idle on wakeup
+    # are functions of their own
+    r"kcpustat_dyntick_(start|stop)|kcpustat_idle_stop.*|"
+    r"dl_server_update_idle|update_rq_avg_idle)$")
 
 SWITCH = re.compile(
     r"^(schedule|__schedule|schedule_hrtimeout.*|schedule_timeout|io_schedule.*|"
@@ -80,7 +86,12 @@ SWITCH = re.compile(
     r"perf_event_task_sched_.*|__perf_event_task_sched_.*|"
     r"fire_sched_(in|out)_preempt_notifiers|kthread_is_per_cpu|"
     r"hrtimer_(start_range_ns|cancel|try_to_cancel)|hrtimer_sleeper_start_expires|"
-    r"__hrtimer_init_sleeper|hrtimer_init_sleeper.*|hrtimer_wakeup)$")
+    r"__hrtimer_init_sleeper|hrtimer_init_sleeper.*|hrtimer_wakeup|"
+    # 7.2: resched_curr's body, the sleeper's set-up (was *_init_sleeper),
+    # hrtimer_start_range_ns's body and update_load_avg's cfs_rq part are
+    # functions of their own
+    r"__resched_curr|hrtimer_setup_sleeper.*|__hrtimer_start_range_ns.*|"
+    r"update_cfs_rq_load_avg)$")
 
 IDLE_PATH = "idle path"
 SWITCH_PATH = "sleep/wakeup"
