@@ -77,6 +77,24 @@ ALL_TESTS=(
 	"seq64k-qd8 read 64k 8"
 	"seq1m-qd8 read 1m 8"
 )
+# fio_mem BS - fio's --iomem for a test of block size BS.  The large-block
+# tests read into hugepage-backed buffers (SysV shm, SHM_HUGETLB:
+# physically contiguous), so every run maps the same segments per I/O (a
+# 64 KiB buffer is one segment, a 1 MiB one 16 of 64 KiB, the LSI and
+# virtio hosts' max_segment_size).  With malloc'd buffers that number
+# followed how fio's pages happened to lie in memory: between two rounds
+# of one VM a 64k read was one segment for one driver and several for
+# the other, and the 64k counts spread by 5-30 %.  4k reads are one page,
+# one segment, either way.  HUGE=0 (no hugepages to be had): malloc.
+fio_mem()
+{
+	if [[ $1 == 4k ]] || ((!HUGE)); then
+		echo malloc
+	else
+		echo shmhuge
+	fi
+}
+
 TESTS=()
 for t in "${ALL_TESTS[@]}"; do
 	[[ -z ${BENCH_TESTS:-} || " $BENCH_TESTS " == *" ${t%% *} "* ]] && TESTS+=("$t")
@@ -135,6 +153,20 @@ IFS=, read -ra deps <<<"$(modinfo -F depends "$MPTMQ_KO")"
 ((${#deps[@]} == 0)) || modprobe -a "${deps[@]}" || die "modprobe ${deps[*]}"
 insmod "$MPTMQ_KO" msi="$msi" || die "insmod $MPTMQ_KO"
 modprobe virtio_scsi || die "modprobe virtio_scsi"
+# 2 MiB hugepages for fio_mem: a 1m QD8 job needs 8 MiB and alignment
+echo 16 >/proc/sys/vm/nr_hugepages 2>/dev/null
+HUGE=1
+if (($(awk '/^HugePages_Total:/ { print $2 }' /proc/meminfo) < 8)); then
+	HUGE=0
+	log "no hugepages for fio's large-block buffers: they are malloc'd (segments per I/O will vary)"
+fi
+# fio's --iomem per block size, looked up without a fork while measuring
+declare -A MEM
+for t in "${TESTS[@]}"; do
+	read -r _ _ bs _ <<<"$t"
+	MEM[$bs]=$(fio_mem "$bs")
+done
+log "fio buffers: $(for bs in "${!MEM[@]}"; do printf '%s %s, ' "$bs" "${MEM[$bs]}"; done)"
 if [[ " ${DRIVERS[*]} " == *" scsi_debug "* ]]; then
 	# 4 GiB like the other disks (virtual_gb; fake_rw: no data copied, so
 	# the 8 MiB store is never touched); max_queue = the LSI drivers'
@@ -345,7 +377,7 @@ run_timed()
 	dev=${DEV[$drv]}
 	f=$out/fio/r$round-$test-$drv.json
 	fio --name="$test" --filename="/dev/$dev" --direct=1 --ioengine=libaio \
-	    --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based \
+	    --rw="$rw" --bs="$bs" --iodepth="$qd" --iomem="${MEM[$bs]}" --time_based \
 	    --runtime="$runtime" --ramp_time="$ramp" --norandommap \
 	    --randrepeat=0 --output-format=json --output="$f" &
 	pid=$!
@@ -413,7 +445,7 @@ run_count()
 	W0=("${SNAP[@]}")
 	marker "$drv" $((0x1000 + phase * 16))
 	fio --name="$test" --filename="/dev/$dev" --direct=1 --ioengine=libaio \
-	    --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based \
+	    --rw="$rw" --bs="$bs" --iodepth="$qd" --iomem="${MEM[$bs]}" --time_based \
 	    --runtime="$count_runtime" --norandommap --randrepeat=0 \
 	    --output-format=json --output="$f" &
 	pid=$!
@@ -468,7 +500,7 @@ run_profile()
 	dev=${DEV[$drv]}
 	name=tb-r$round-$test-$drv
 	fio --name="$test" --filename="/dev/$dev" --direct=1 --ioengine=libaio \
-	    --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based \
+	    --rw="$rw" --bs="$bs" --iodepth="$qd" --iomem="${MEM[$bs]}" --time_based \
 	    --runtime="$count_runtime" --norandommap --randrepeat=0 --output=/dev/null &
 	pid=$!
 	wait_io_start "$dev" "$pid"
