@@ -41,9 +41,9 @@
 #   BENCH_MAX_SECTORS_KB  every disk's max_sectors_kb (default 1024: a
 #                  1M read is one command for every driver and the floor,
 #                  with the IOMMU on or off; 0: the kernel's default, which
-#                  behind a translating IOMMU is the DMA layer's optimal
-#                  mapping size, 128 KiB with intel-iommu since 6.0, for
-#                  every SCSI host: sd caps it to shost->opt_sectors)
+#                  on 6.1 behind a translating IOMMU is 128 KiB for every
+#                  SCSI host: sd caps it to shost->opt_sectors, the DMA
+#                  layer's optimal mapping size)
 #   BENCH_BUSYBOX  the busybox to run `devmem` with (default: busybox in
 #                  PATH; the unstable root has none, bench.sh passes a copy)
 #   MPTMQ_KO       mptmq.ko built for this kernel
@@ -65,6 +65,7 @@ count_ramp=${BENCH_COUNT_RAMP:-0.5}
 count_window=${BENCH_COUNT_WINDOW:-1}
 msi=${BENCH_MSI:-1}
 tbprof=${BENCH_TBPROF:-0}
+msk=${BENCH_MAX_SECTORS_KB:-1024}
 busybox=${BENCH_BUSYBOX:-busybox}
 
 DRIVERS=(mptmq mptsas virtio_scsi)
@@ -77,24 +78,6 @@ ALL_TESTS=(
 	"seq64k-qd8 read 64k 8"
 	"seq1m-qd8 read 1m 8"
 )
-# fio_mem BS - fio's --iomem for a test of block size BS.  The large-block
-# tests read into hugepage-backed buffers (SysV shm, SHM_HUGETLB:
-# physically contiguous), so every run maps the same segments per I/O (a
-# 64 KiB buffer is one segment, a 1 MiB one 16 of 64 KiB, the LSI and
-# virtio hosts' max_segment_size).  With malloc'd buffers that number
-# followed how fio's pages happened to lie in memory: between two rounds
-# of one VM a 64k read was one segment for one driver and several for
-# the other, and the 64k counts spread by 5-30 %.  4k reads are one page,
-# one segment, either way.  HUGE=0 (no hugepages to be had): malloc.
-fio_mem()
-{
-	if [[ $1 == 4k ]] || ((!HUGE)); then
-		echo malloc
-	else
-		echo shmhuge
-	fi
-}
-
 TESTS=()
 for t in "${ALL_TESTS[@]}"; do
 	[[ -z ${BENCH_TESTS:-} || " $BENCH_TESTS " == *" ${t%% *} "* ]] && TESTS+=("$t")
@@ -153,18 +136,25 @@ IFS=, read -ra deps <<<"$(modinfo -F depends "$MPTMQ_KO")"
 ((${#deps[@]} == 0)) || modprobe -a "${deps[@]}" || die "modprobe ${deps[*]}"
 insmod "$MPTMQ_KO" msi="$msi" || die "insmod $MPTMQ_KO"
 modprobe virtio_scsi || die "modprobe virtio_scsi"
-# 2 MiB hugepages for fio_mem: a 1m QD8 job needs 8 MiB and alignment
+# 2 MiB hugepages for the large-block tests' buffers (MEM below): a 1m
+# QD8 job needs 8 MiB and alignment
 echo 16 >/proc/sys/vm/nr_hugepages 2>/dev/null
 HUGE=1
 if (($(awk '/^HugePages_Total:/ { print $2 }' /proc/meminfo) < 8)); then
 	HUGE=0
 	log "no hugepages for fio's large-block buffers: they are malloc'd (segments per I/O will vary)"
 fi
-# fio's --iomem per block size, looked up without a fork while measuring
+# fio's --iomem per block size (looked up without a fork while measuring).
+# The large-block tests read into hugepage-backed buffers (SysV shm,
+# SHM_HUGETLB: physically contiguous), so every run maps the same segments
+# per I/O; with malloc'd buffers that number followed how fio's pages lay
+# in memory, and the 64k and 1M counts spread by 5-80 % between rounds.
+# A 4k read is one page, one segment, either way.
 declare -A MEM
 for t in "${TESTS[@]}"; do
 	read -r _ _ bs _ <<<"$t"
-	MEM[$bs]=$(fio_mem "$bs")
+	MEM[$bs]=malloc
+	[[ $bs != 4k ]] && ((HUGE)) && MEM[$bs]=shmhuge
 done
 log "fio buffers: $(for bs in "${!MEM[@]}"; do printf '%s %s, ' "$bs" "${MEM[$bs]}"; done)"
 if [[ " ${DRIVERS[*]} " == *" scsi_debug "* ]]; then
@@ -231,7 +221,6 @@ for drv in "${DRIVERS[@]}"; do
 	echo none >"$q/scheduler" 2>/dev/null
 	echo 0 >"$q/add_random" 2>/dev/null
 	# the same largest request for every disk, within what its host allows
-	msk=${BENCH_MAX_SECTORS_KB:-1024}
 	if ((msk > 0)); then
 		hw=$(<"$q/max_hw_sectors_kb")
 		echo $((msk < hw ? msk : hw)) >"$q/max_sectors_kb" ||
